@@ -1,0 +1,45 @@
+# Two entry points: `make run` (set up, then synthesize a sentence) and `make test` (set up, then pytest).
+# Set-up is idempotent: system packages are checked with dpkg and the venv is rebuilt only when
+# pyproject.toml changes, so a second run takes seconds.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TORCH_PIN := torch==2.13.0
+APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libsndfile1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed
+TEXT ?= The quick brown fox jumps over the lazy dog.
+
+.PHONY: run test setup system clean
+
+# Until the bundled voice lands (the product issue), `run` verifies the installation and says so.
+run: setup
+	$(BIN)/tts doctor
+	@echo "Set-up complete. Synthesis of \"$(TEXT)\" needs the bundled voice, which is not built yet."
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: system $(STAMP)
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# torch goes in first, pinned to the CPU wheel, so nothing later resolves a CUDA build.
+$(STAMP): pyproject.toml tests/plugins/tiny_vocoder/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(TORCH_PIN)
+	$(BIN)/pip install -q -e '.[all,test]'
+	$(BIN)/pip install -q -e tests/plugins/tiny_vocoder
+	touch $@
+
+clean:
+	rm -rf $(VENV) *.egg-info

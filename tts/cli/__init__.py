@@ -1,0 +1,1 @@
+"""The `tts` command: thin argparse shells over the library."""

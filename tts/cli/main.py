@@ -1,0 +1,40 @@
+"""Entry point of the `tts` command.
+
+Each subcommand lives in its own module exposing `register(subparsers)`; the handler it sets as
+`func` receives the parsed arguments and returns an exit status. User errors (TTSError) become one
+line on stderr and their exit code; nothing else is caught, so bugs keep their traceback.
+"""
+
+import argparse
+import sys
+
+from tts.cli import corpus, system, vocoders
+from tts.errors import TTSError
+
+SUBCOMMANDS = (corpus, vocoders, system)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="tts", description="Text-to-speech toolkit.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in SUBCOMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.func(args)
+    except TTSError as error:
+        print(f"tts: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("tts: interrupted", file=sys.stderr)
+        return 130
+    return status or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""`tts doctor`: report the installed versions and system programs, with install hints."""
+
+import platform
+
+import torch
+
+import tts
+from tts.registry import discover
+from tts.system_tools import install_hint, survey
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("doctor", help="check the installation and the system programs")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    print(f"tts {tts.__version__}  python {platform.python_version()}  torch {torch.__version__}")
+    missing = 0
+    for tool, path in survey():
+        if path:
+            print(f"  ok       {tool.command:<10} {path}")
+        else:
+            missing += 1
+            print(f"  MISSING  {tool.command:<10} needed for {tool.purpose}; install: {install_hint(tool)}")
+    found = discover()
+    print(f"  vocoders: {', '.join(found.plugins) or 'none'}")
+    for problem in found.problems:
+        print(f"  plugin problem: {problem}")
+    return 1 if missing else 0

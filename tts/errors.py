@@ -1,0 +1,32 @@
+"""User-facing errors: each carries one line that says what was wrong and what to do.
+
+The CLI prints `str(error)` and exits with `exit_code`; no traceback reaches the user for these.
+"""
+
+
+class TTSError(Exception):
+    """Base for every error caused by the user's input rather than by a bug."""
+
+    exit_code = 1
+
+
+class UsageError(TTSError):
+    """Bad command-line arguments or text (empty input, unknown speaker, ...)."""
+
+    exit_code = 2
+
+
+class AudioFormatError(TTSError):
+    """A file that should hold audio cannot be decoded as audio."""
+
+
+class CorruptCheckpointError(TTSError):
+    """A checkpoint file is truncated, empty, of the wrong format, or unsafe to load."""
+
+
+class SpecMismatchError(TTSError):
+    """Two components were built for different FeatureSpecs."""
+
+
+class PluginError(TTSError):
+    """A vocoder plugin name is invalid, unknown, duplicated or failed to load."""

@@ -1,0 +1,50 @@
+"""The Vocoder contract: every waveform generator, built-in or third-party, implements this.
+
+A vocoder declares the Utterance fields it `needs` and the FeatureSpec it was built for. `render`
+turns a batch of utterances into waveforms at `spec.sample_rate`. Plugins register a subclass under
+the `tts.vocoders` entry-point group; the core never imports a vocoder by path.
+"""
+
+from abc import ABC, abstractmethod
+
+from tts.errors import TTSError
+from tts.features import FeatureSpec
+from tts.utterance import RENDERABLE_FIELDS
+
+
+class Vocoder(ABC):
+    name: str = ""
+    needs: tuple = ()
+
+    def __init__(self, spec: FeatureSpec):
+        unknown = sorted(set(self.needs) - set(RENDERABLE_FIELDS))
+        if unknown:
+            raise TTSError(f"vocoder {self.name!r} needs unknown fields {unknown}; allowed: {list(RENDERABLE_FIELDS)}")
+        self.spec = spec
+
+    @property
+    def sample_rate(self):
+        return self.spec.sample_rate
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path):
+        """Build the vocoder from its saved files (a directory or a .safetensors file)."""
+
+    @abstractmethod
+    def render(self, utterances):
+        """Return one float32 waveform ([samples], at spec.sample_rate) per utterance."""
+
+    def check_renderable(self, utterances):
+        """Raise a clear error naming the fields an utterance lacks for this vocoder."""
+        for index, utterance in enumerate(utterances):
+            missing = utterance.missing(self.needs)
+            if missing:
+                raise TTSError(
+                    f"vocoder {self.name!r} needs {', '.join(missing)} but utterance {index} "
+                    f"({utterance.text[:40]!r}) has none; run the stage that produces it first"
+                )
+
+    def __call__(self, utterances):
+        self.check_renderable(utterances)
+        return self.render(utterances)
