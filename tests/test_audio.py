@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import soundfile
@@ -71,6 +73,15 @@ def test_trim_silence_keeps_the_sound_and_margins():
     assert np.max(np.abs(trimmed)) == pytest.approx(0.5, abs=1e-3)
 
 
+def test_speech_bounds_locate_the_sound_and_match_trim(rng):
+    rate = 16000
+    wav = np.concatenate([np.zeros(5000), tone(seconds=1.0, rate=rate), np.zeros(7000)]).astype(np.float32)
+    wav += 1e-5 * rng.standard_normal(wav.size).astype(np.float32)
+    start, end = audio.speech_bounds(wav, sample_rate=rate, keep_ms=50.0)
+    assert 5000 - 0.1 * rate < start < 5000 and 5000 + rate < end < 5000 + rate + 0.1 * rate  # 50 ms + a frame
+    assert np.array_equal(wav[start:end], audio.trim_silence(wav, sample_rate=rate, keep_ms=50.0))
+
+
 def test_failed_save_leaves_previous_file_intact(tmp_path):
     path = tmp_path / "keep.wav"
     audio.save(path, tone(), 22050)
@@ -91,3 +102,11 @@ def test_resample_round_trip_preserves_a_tone():
     back = audio.resample(down, orig_sr=22050, target_sr=48000)
     assert len(down) == 22050 and len(back) == 48000
     assert np.max(np.abs(back[1000:-1000] - wav[1000:-1000])) < 1e-3
+
+
+def test_atomic_writes_get_ordinary_permissions(tmp_path):
+    path = tmp_path / "perm.wav"
+    audio.save(path, tone(), 22050)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -104,16 +104,25 @@ def normalize_loudness(wav, *, target_dbfs=-23.0, peak_limit=0.99):
     return wav * np.float32(gain)
 
 
-def trim_silence(wav, *, sample_rate, top_db=40.0, keep_ms=50.0):
-    """Cut leading and trailing audio quieter than `top_db` below the peak, keeping `keep_ms` margins."""
+def speech_bounds(wav, *, sample_rate, top_db=40.0, keep_ms=50.0):
+    """(start, end) samples of the audio louder than `top_db` below the peak, widened by `keep_ms`.
+
+    Returned separately from trim_silence so callers can shift timestamps by the cut.
+    """
     wav = np.asarray(wav, dtype=np.float32)
     if wav.ndim != 1:
-        raise AudioFormatError("trim_silence expects a mono [samples] array")
+        raise AudioFormatError("trimming expects a mono [samples] array")
     frame = max(16, int(sample_rate * 0.025))
     hop = max(4, frame // 4)
     _, (start, end) = librosa.effects.trim(wav, top_db=top_db, frame_length=frame, hop_length=hop)
     margin = int(sample_rate * keep_ms / 1000.0)
-    return wav[max(0, start - margin) : min(len(wav), end + margin)]
+    return max(0, start - margin), min(len(wav), end + margin)
+
+
+def trim_silence(wav, *, sample_rate, top_db=40.0, keep_ms=50.0):
+    """Cut leading and trailing audio quieter than `top_db` below the peak, keeping `keep_ms` margins."""
+    start, end = speech_bounds(wav, sample_rate=sample_rate, top_db=top_db, keep_ms=keep_ms)
+    return np.asarray(wav, dtype=np.float32)[start:end]
 
 
 def save(path, wav, sample_rate, *, subtype=None):
@@ -131,5 +140,7 @@ def save(path, wav, sample_rate, *, subtype=None):
 
 
 def _reason(error):
+    # libsndfile prefixes "Error opening '<path>': "; the path is already in our message.
     text = str(error).strip().splitlines()
-    return text[-1] if text else type(error).__name__
+    last = text[-1] if text else type(error).__name__
+    return last.split("': ", 1)[-1]

@@ -2,8 +2,6 @@
 
 import platform
 
-import torch
-
 import tts
 from tts.registry import discover
 from tts.system_tools import install_hint, survey
@@ -15,6 +13,8 @@ def register(subparsers):
 
 
 def run(args):
+    import torch  # imported here so that other subcommands start without paying for torch
+
     print(f"tts {tts.__version__}  python {platform.python_version()}  torch {torch.__version__}")
     missing = 0
     for tool, path in survey():

@@ -1,0 +1,87 @@
+"""Deterministic, resumable batches: the batch order and every random draw made while loading
+depend only on (seed, epoch, position), never on workers, ranks or interruptions.
+
+Each epoch is a seeded permutation cut into global batches (the incomplete tail is dropped so
+every rank gets an equal share); rank r takes the r-th contiguous slice of each global batch.
+The position saved in a checkpoint is (epoch, offset of the next global batch in the epoch).
+"""
+
+from dataclasses import dataclass
+
+import torch
+from torch.utils.data import Dataset
+
+from tts.errors import TTSError
+from tts.training.rng import COLLATE_STREAM, EPOCH_STREAM, SAMPLE_STREAM, derive_seed, seeded_rng
+
+
+@dataclass(frozen=True)
+class BatchRef:
+    """One rank's share of one global batch, and where it sits in the epoch."""
+
+    epoch: int
+    start: int  # offset of the global batch in the epoch's permutation
+    indices: tuple[int, ...]  # dataset indices of this rank's share
+    rank: int
+
+
+class ResumableBatchSampler:
+    """Endless BatchRefs for one rank, starting at a saved position."""
+
+    def __init__(self, n_items, batch_size, *, seed, rank, world_size, epoch=0, start=0):
+        if batch_size % world_size:
+            raise TTSError(f"batch_size {batch_size} does not split evenly over {world_size} processes")
+        if n_items < batch_size:
+            raise TTSError(f"the dataset has {n_items} items, fewer than one batch of {batch_size}")
+        self.n_items = n_items
+        self.batch_size = batch_size
+        self.seed = seed
+        self.rank = rank
+        self.share = batch_size // world_size
+        self.epoch, self.start = epoch, start
+
+    def __iter__(self):
+        epoch, start = self.epoch, self.start
+        while True:
+            if start + self.batch_size > self.n_items:
+                epoch, start = epoch + 1, 0
+            order = self._permutation(epoch)
+            while start + self.batch_size <= self.n_items:
+                first = start + self.rank * self.share
+                yield BatchRef(epoch, start, tuple(order[first : first + self.share]), self.rank)
+                start += self.batch_size
+
+    def _permutation(self, epoch):
+        generator = torch.Generator().manual_seed(derive_seed(self.seed, EPOCH_STREAM, epoch))
+        return torch.randperm(self.n_items, generator=generator).tolist()
+
+
+def position_after(ref, batch_size):
+    """The sampler position to save once `ref`'s batch has been trained on."""
+    return {"epoch": ref.epoch, "start": ref.start + batch_size}
+
+
+class SeededBatches(Dataset):
+    """Turns a BatchRef into (ref, collated batch), each sample loaded under its own seed.
+
+    Seeding per sample (and per batch for collate) makes random crops and augmentation the same
+    whether loading runs in the main process or in any worker, and after a resume.
+    """
+
+    def __init__(self, dataset, collate, seed):
+        self.dataset = dataset
+        self.collate = collate
+        self.seed = seed
+
+    def __getitem__(self, ref):
+        samples = []
+        for index in ref.indices:
+            with seeded_rng(derive_seed(self.seed, SAMPLE_STREAM, ref.epoch, index)):
+                samples.append(self.dataset[index])
+        with seeded_rng(derive_seed(self.seed, COLLATE_STREAM, ref.epoch, ref.start, ref.rank)):
+            return ref, self.collate(samples)
+
+
+def keep_as_is(item):
+    """DataLoader collate for items that SeededBatches already collated."""
+    return item

@@ -1,0 +1,32 @@
+"""Task: what one trainable stage (aligner, duration, acoustic, vocoder...) gives the loop."""
+
+import abc
+
+from torch.utils.data import default_collate
+
+
+class Task(abc.ABC):
+    """Subclasses set these attributes (usually in __init__) and implement the methods below.
+
+    kind          the model kind written into checkpoints ("acoustic", "wavenet", ...); loaders check it
+    model_config  the model's config dataclass, saved (as JSON) into every checkpoint
+    dataset       a map-style dataset: len(dataset) and dataset[i] -> one sample
+    spec          the FeatureSpec the model was trained for, or None for models without audio features
+    """
+
+    spec = None
+    # DDP must be told when some parameters get no gradient in a step (e.g. unused speaker tables).
+    find_unused_parameters = False
+
+    @abc.abstractmethod
+    def build_model(self):
+        """A fresh torch.nn.Module; called under the run's seed, so initialization is reproducible."""
+
+    def collate(self, samples):
+        """Samples -> one batch (tensors nested in dicts, lists, tuples or dataclasses)."""
+        return default_collate(samples)
+
+    @abc.abstractmethod
+    def loss(self, model, batch):
+        """(scalar loss tensor, {name: scalar} to log). Call `model(...)`, not its other methods:
+        under DDP `model` is the wrapper, and only its forward synchronizes gradients."""
