@@ -21,6 +21,7 @@ class Utterance:
     words: tuple = ()
     phonemes: tuple = ()
     ids: Optional[np.ndarray] = None  # [n_phonemes] int64 phoneme ids
+    phoneme_words: Optional[np.ndarray] = None  # [n_phonemes] index into `words`; -1 for pauses/boundaries
     durations: Optional[np.ndarray] = None  # [n_phonemes] frames per phoneme
     speaker: Optional[object] = None  # speaker index, or {index: weight} for a mix
     mel: Optional[np.ndarray] = None  # [n_frames, n_mels] log-mel under the voice's FeatureSpec

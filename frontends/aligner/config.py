@@ -1,0 +1,79 @@
+"""Nested config dataclasses from plain data: checkpoint metadata, YAML files, `key=value` overrides.
+
+    config = config_from_dict(AlignerRunConfig, yaml.safe_load(text))
+    config = apply_overrides(config, ["train.lr=3e-4", "model.mel_encoder.layers=4"])
+
+A field whose type is a dataclass is built from its dict recursively (FeatureSpec through its own
+`from_dict`, which validates it); unknown keys are an error naming the known ones, so a typo in a
+YAML file or an override never passes silently.
+"""
+
+import dataclasses
+import json
+import typing
+from pathlib import Path
+
+import yaml
+
+from tts.errors import TTSError
+
+
+def config_from_dict(cls, data, *, where=None):
+    """An instance of dataclass `cls` from `data` (a dict, possibly nested); missing keys keep defaults."""
+    where = where or cls.__name__
+    if isinstance(data, cls):
+        return data
+    if not isinstance(data, dict):
+        raise TTSError(f"{where}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
+    if hasattr(cls, "from_dict"):
+        return cls.from_dict(data)  # FeatureSpec, TrainConfig: they validate their own fields
+    known = {field.name: field for field in dataclasses.fields(cls) if field.init}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise TTSError(f"{where}: unknown fields {unknown}; known fields are {sorted(known)}")
+    hints = typing.get_type_hints(cls)
+    values = {name: _convert(hints[name], value, f"{where}.{name}") for name, value in data.items()}
+    return cls(**values)
+
+
+def load_config(cls, path):
+    """`cls` from a YAML file (sections named like its fields)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise TTSError(f"{path}: no such config file") from None
+    except yaml.YAMLError as error:
+        raise TTSError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
+    return config_from_dict(cls, data, where=str(path))
+
+
+def apply_overrides(config, overrides):
+    """A copy of `config` with each `dotted.key=value` applied; values are read as YAML scalars."""
+    data = config_to_dict(config)
+    for override in overrides:
+        key, sep, text = override.partition("=")
+        if not sep or not key:
+            raise TTSError(f"override {override!r} is not of the form key=value (e.g. train.lr=3e-4)")
+        *parents, leaf = key.split(".")
+        node = data
+        for part in parents:
+            if not isinstance(node.get(part), dict):
+                raise TTSError(f"override {override!r}: {part!r} is not a config section")
+            node = node[part]
+        node[leaf] = yaml.safe_load(text)
+    return config_from_dict(type(config), data)
+
+
+def config_to_dict(config):
+    """Plain JSON/YAML data (tuples become lists)."""
+    return json.loads(json.dumps(dataclasses.asdict(config)))
+
+
+def _convert(hint, value, where):
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return config_from_dict(hint, value, where=where)
+    if origin is tuple and isinstance(value, list):
+        return tuple(value)
+    return value

@@ -1,0 +1,85 @@
+"""The aligner as a Task for the shared training loop, and the whole run: manifest in, weights out."""
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from frontends.aligner.config import config_to_dict
+from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
+from frontends.aligner.losses import forward_sum_loss
+from frontends.aligner.model import KIND, Aligner, AlignerConfig
+from tts.atomic import write_text_atomic
+from tts.errors import TTSError
+from tts.training import Task, TrainConfig, export_weights, train
+
+WEIGHTS_FILE = "aligner.safetensors"
+CONFIG_FILE = "aligner.yaml"
+
+
+def default_train_config():
+    # ~1,000 utterances converge in about a thousand steps; minutes on two CPU cores
+    return TrainConfig(
+        out_dir="exp/aligner",
+        max_steps=1500,
+        batch_size=16,
+        lr=1e-3,
+        warmup_steps=100,
+        lr_decay="cosine",
+        min_lr_ratio=0.1,
+        checkpoint_every=500,
+        log_every=25,
+    )
+
+
+@dataclass
+class AlignerRunConfig:
+    model: AlignerConfig = field(default_factory=AlignerConfig)  # inventory, speakers, n_mels: from the data
+    data: AlignerDataConfig = field(default_factory=AlignerDataConfig)
+    train: TrainConfig = field(default_factory=default_train_config)
+
+
+class AlignerTask(Task):
+    kind = KIND
+
+    def __init__(self, model_config, dataset, spec):
+        if model_config.n_mels != spec.n_mels:
+            raise TTSError(f"aligner n_mels {model_config.n_mels} != FeatureSpec n_mels {spec.n_mels}")
+        self.model_config = model_config
+        self.dataset = dataset
+        self.spec = spec
+
+    def build_model(self):
+        return Aligner(self.model_config)
+
+    def collate(self, samples):
+        return collate(samples)
+
+    def loss(self, model, batch):
+        log_attention = model(batch.ids, batch.id_lengths, batch.mels, batch.mel_lengths, batch.speakers)
+        loss = forward_sum_loss(log_attention, batch.id_lengths, batch.mel_lengths, batch.optional)
+        return loss, {"forward_sum": loss.detach()}
+
+
+def train_aligner(manifest_path, run, transcriber, *, progress=True):
+    """Train on every usable utterance of the manifest; returns the exported weights' path
+    (`<out_dir>/aligner.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
+    utterances, skipped = prepare_corpus(manifest_path, run.data, transcriber, progress=progress)
+    for utterance_id, reason in sorted(skipped.items()):
+        print(f"skipped {utterance_id}: {reason}")
+    speakers = tuple(sorted({u.speaker for u in utterances}))
+    inventory = transcriber.inventory
+    model_config = dataclasses.replace(
+        run.model,
+        symbols=inventory.symbols,
+        inventory_version=inventory.version,
+        speakers=speakers,
+        n_mels=run.data.spec.n_mels,
+    )
+    out_dir = Path(run.train.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    task = AlignerTask(model_config, AlignerDataset(utterances, speakers), run.data.spec)
+    result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
+    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)

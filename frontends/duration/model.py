@@ -1,0 +1,99 @@
+"""The duration model: how many mel frames each phoneme lasts, per speaker.
+
+Phoneme embeddings plus a speaker embedding go through a masked convolution stack that predicts
+log(1 + frames) per phoneme (FastSpeech's duration predictor on its own, trained on the aligner's
+durations). At inference the predictions are scaled by 1 / speed and rounded so that every phoneme
+gets at least one frame and the total follows the scaled sum (see `frames_from_log_durations`).
+
+    model = DurationModel.load("exp/duration/duration.safetensors")
+    frames = model.predict(ids, speaker="p225", speed=1.0)   # int64 [n_phonemes]
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from frontends.aligner.config import config_from_dict
+from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
+from frontends.inventory import Inventory
+from tts.checkpoint import apply_weights, load_weights
+from tts.errors import TTSError, UsageError
+
+KIND = "duration"
+
+
+@dataclass
+class DurationConfig:
+    symbols: tuple[str, ...] = ()  # the phoneme inventory, in id order; set from it when training starts
+    inventory_version: str = ""
+    speakers: tuple[str, ...] = ()  # speaker ids in embedding order
+    embedding_dim: int = 192  # phoneme embedding width (the encoder's input)
+    speaker_dim: int = 64  # speaker embedding, projected and added after the first conv block
+    encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(channels=256, kernel_size=5, layers=4))
+
+    @property
+    def inventory(self):
+        return Inventory(self.symbols, self.inventory_version)
+
+
+class DurationModel(nn.Module):
+    def __init__(self, config: DurationConfig):
+        super().__init__()
+        if not config.symbols or not config.speakers:
+            raise TTSError("DurationConfig needs the inventory symbols and at least one speaker")
+        self.config = config
+        self.embedding = nn.Embedding(len(config.symbols), config.embedding_dim)
+        self.speaker_embedding = nn.Embedding(len(config.speakers), config.speaker_dim)
+        self.speaker_projection = nn.Linear(config.speaker_dim, config.encoder.channels)
+        self.encoder = ConvStack(config.embedding_dim, 1, config.encoder)
+
+    def forward(self, ids, lengths, speakers):
+        """Predicted log(1 + frames) [batch, max_phonemes]; 0 beyond each length."""
+        mask = sequence_mask(lengths, ids.shape[1])
+        condition = self.speaker_projection(self.speaker_embedding(speakers))[:, :, None]
+        return self.encoder(self.embedding(ids).transpose(1, 2), mask, condition)[:, 0]
+
+    @torch.no_grad()
+    def predict(self, ids, speaker, *, speed=1.0):
+        """Frames per phoneme (int64 numpy) for one utterance's ids at `speed` (2 = twice as fast)."""
+        ids = torch.as_tensor(np.asarray(ids, dtype=np.int64))[None]
+        device = next(self.parameters()).device
+        speakers = torch.tensor([self.speaker_index(speaker)], device=device)
+        lengths = torch.tensor([ids.shape[1]], device=device)
+        log_durations = self(ids.to(device), lengths, speakers)[0]
+        return frames_from_log_durations(log_durations.cpu().numpy(), speed=speed)
+
+    def speaker_index(self, speaker):
+        """The embedding row of a speaker id ("p225") or index (3)."""
+        speakers = self.config.speakers
+        if isinstance(speaker, (int, np.integer)) and not isinstance(speaker, bool):
+            if 0 <= speaker < len(speakers):
+                return int(speaker)
+        elif speaker in speakers:
+            return speakers.index(speaker)
+        raise UsageError(f"unknown speaker {speaker!r}; valid: 0..{len(speakers) - 1} or {', '.join(speakers)}")
+
+    @classmethod
+    def load(cls, path, *, spec=None):
+        """A model in eval mode; `model.spec` is the FeatureSpec whose frames it predicts."""
+        checkpoint = load_weights(path, kind=KIND, spec=spec)
+        model = cls(config_from_dict(DurationConfig, checkpoint.config))
+        apply_weights(model, checkpoint.state_dict, source=path)
+        model.spec = checkpoint.spec
+        return model.eval()
+
+
+def frames_from_log_durations(log_durations, *, speed=1.0):
+    """Integer frames from predicted log(1 + frames), scaled by 1 / speed.
+
+    Each phoneme gets at least one frame; the rest is rounded on the running total (the boundary
+    after phoneme k is round(sum of the first k scaled durations)), so rounding errors do not pile
+    up and the total scales with 1 / speed.
+    """
+    if not speed > 0:
+        raise UsageError(f"speed must be positive, got {speed!r}")
+    scaled = np.maximum(np.expm1(np.asarray(log_durations, dtype=np.float64)) / speed, 1.0)
+    boundaries = np.floor(np.cumsum(scaled) + 0.5).astype(np.int64)  # each step >= 1, so each frame count >= 1
+    return np.diff(boundaries, prepend=0)

@@ -1,0 +1,44 @@
+"""`tts align`: per-phoneme durations for a manifest from a trained aligner."""
+
+from pathlib import Path
+
+from frontends.aligner.align import align_manifest, load_aligner
+from frontends.aligner.durations import default_durations_path, write_durations
+from frontends.aligner.evaluate import evaluate
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "align",
+        help="write per-phoneme durations for a manifest with a trained aligner",
+        description="Phonemize every transcript, align it to its audio and write "
+        "<manifest stem>.durations.jsonl (phonemes, frames per phoneme, word of each phoneme).",
+    )
+    parser.add_argument("--manifest", required=True, type=Path, metavar="M.jsonl", help="corpus manifest")
+    parser.add_argument(
+        "--checkpoint", required=True, type=Path, metavar="PATH", help="aligner weights file or training run directory"
+    )
+    parser.add_argument("--out", type=Path, metavar="DURATIONS.jsonl", help="default: beside the manifest")
+    parser.add_argument(
+        "--reference-alignments",
+        type=Path,
+        metavar="DIR",
+        help="folder of <id>.json reference word timings (e.g. CORPUS/alignments): print the word-boundary error",
+    )
+    parser.add_argument("--batch-size", type=int, default=16, metavar="N", help="utterances per batch (default 16)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    aligner = load_aligner(args.checkpoint)
+    records, skipped = align_manifest(args.manifest, aligner, batch_size=args.batch_size)
+    for utterance_id, reason in sorted(skipped.items()):
+        print(f"skipped {utterance_id}: {reason}")
+    out = args.out or default_durations_path(args.manifest)
+    write_durations(out, records, spec=aligner.spec, inventory=aligner.config.inventory_version)
+    print(f"wrote {out} ({len(records)} utterances)")
+    if args.reference_alignments:
+        reports = evaluate(records, args.reference_alignments, aligner.spec.frame_seconds)
+        for label, report in reports.items():
+            print(report.line(label))
+    return 0

@@ -1,0 +1,40 @@
+"""`tts train duration`: learn per-speaker phoneme durations from the aligner's durations file."""
+
+from pathlib import Path
+
+from frontends.duration.task import DurationRunConfig, train_duration
+from tts.cli.train_options import add_run_arguments, run_config
+from tts.corpora.speakers import default_speaker_table_path, read_speaker_table
+
+
+def register(group):
+    parser = group.add_parser(
+        "duration",
+        help="train the duration model on a durations file (from `tts align`)",
+        description="Train the duration model on <manifest stem>.durations.jsonl, holding out a share of "
+        "every speaker's utterances, and print how many held-out utterance lengths it predicts within 10 %%.",
+    )
+    parser.add_argument("--durations", required=True, type=Path, metavar="D.jsonl", help="durations from `tts align`")
+    parser.add_argument(
+        "--manifest", type=Path, metavar="M.jsonl", help="its manifest: the speaker table beside it orders the speakers"
+    )
+    add_run_arguments(parser, config_help="duration config (sections model, train, and holdout_fraction)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    config = run_config(DurationRunConfig, args)
+    speakers = None
+    if args.manifest is not None:
+        table_path = default_speaker_table_path(args.manifest)
+        if table_path.is_file():
+            table = read_speaker_table(table_path)
+            speakers = sorted(table, key=lambda speaker: table[speaker].index)
+    weights, report = train_duration(args.durations, config, speakers=speakers)
+    print(f"wrote {weights}")
+    if report["utterances"]:
+        print(
+            f"held-out: {report['within_10_percent']:.1%} of {report['utterances']} utterance lengths within 10 % "
+            f"(mean error {report['mean_relative_error']:.1%})"
+        )
+    return 0
