@@ -28,7 +28,8 @@ from tts.mel import mel
 
 @dataclass
 class AlignerDataConfig:
-    spec: FeatureSpec = field(default_factory=FeatureSpec)  # the aligner's features (see README of the aligner)
+    # the aligner's features; `tts align` converts its durations to the voice's frames when they differ
+    spec: FeatureSpec = field(default_factory=FeatureSpec)
     cache_dir: str = ""  # mel cache; "" = <manifest folder>/<manifest stem>.cache
     max_seconds: float = 30.0  # longer utterances are skipped: the attention grows with frames x tokens
 
@@ -43,6 +44,7 @@ class AlignerUtterance:
     phonemes: tuple  # tokens: phonemes, word separators and pauses
     ids: np.ndarray  # [n_tokens] int64 phoneme ids
     word_of: np.ndarray  # [n_tokens] index into `words`, -1 for separators and pauses
+    audio_path: Path
     mel_path: Path
     n_frames: int
 
@@ -115,7 +117,7 @@ def prepare_corpus(manifest_path, config, transcriber, *, progress=True):
         utterances.append(
             AlignerUtterance(
                 entry.id, entry.speaker, transcript.words, transcript.phonemes, transcript.ids,
-                transcript.word_of, mel_path, n_frames,
+                transcript.word_of, entry.path, mel_path, n_frames,
             )
         )
     if not utterances:

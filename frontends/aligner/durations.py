@@ -122,19 +122,20 @@ def at_least_one_frame(durations):
     """Durations with every token given at least one frame and the same total.
 
     MAS may skip a separator or pause (no silence there); models downstream expect every token to
-    last a frame, so it takes the first frame of what follows (the last tokens take from before).
-    Done on the boundaries between tokens: pushed forward to be strictly increasing, then pulled
-    back under the end.
+    last a frame, so a skipped token takes the last frame of the token before it (the first tokens
+    take from after). Before rather than after because the aligner places word junctions about
+    half a frame late on the festival references, and a frame moved there offsets it.
+    Done on the boundaries between tokens: pulled back to be strictly increasing under the end,
+    then pushed forward above the start.
     """
     durations = np.asarray(durations, dtype=np.int64)
-    total = int(durations.sum())
-    if total < len(durations):
-        raise TTSError(f"{total} frames cannot give {len(durations)} tokens one frame each")
+    total, n = int(durations.sum()), len(durations)
+    if total < n:
+        raise TTSError(f"{total} frames cannot give {n} tokens one frame each")
     boundaries = np.cumsum(durations)[:-1]
-    floor = np.arange(1, len(durations))  # the k-th boundary must be at least k
-    boundaries = np.maximum.accumulate(np.maximum(boundaries - floor, 0)) + floor
-    ceiling = total - np.arange(len(durations) - 1, 0, -1)  # ... and leave a frame for each token after it
-    boundaries = np.minimum(boundaries, ceiling)
+    ceiling = total - np.arange(n - 1, 0, -1)  # the k-th boundary leaves a frame for each token after it
+    slack = np.minimum.accumulate(np.minimum(boundaries - ceiling, 0)[::-1])[::-1]
+    boundaries = np.maximum(slack + ceiling, np.arange(1, n))  # ... and follows a frame for each before it
     return np.diff(boundaries, prepend=0, append=total)
 
 

@@ -57,8 +57,8 @@ class AlignerTask(Task):
         return collate(samples)
 
     def loss(self, model, batch):
-        log_attention = model(batch.ids, batch.id_lengths, batch.mels, batch.mel_lengths, batch.speakers)
-        loss = forward_sum_loss(log_attention, batch.id_lengths, batch.mel_lengths, batch.optional)
+        soft = model(batch.ids, batch.id_lengths, batch.mels, batch.mel_lengths, batch.speakers, batch.optional)
+        loss = forward_sum_loss(soft.log_attention, soft.state_lengths, batch.mel_lengths, soft.state_optional)
         return loss, {"forward_sum": loss.detach()}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontends.inventory import WORD_SEPARATOR
+from frontends.normalize import normalize
 from tts.errors import TTSError
 
 
@@ -30,19 +31,16 @@ def frame_utterance(phonemes, word_of):
 
 
 class Transcriber:
-    """Callable: transcripts -> Transcripts, phonemized in one G2P batch.
+    """Callable: transcripts -> Transcripts, normalized as the Frontend does, then phonemized in
+    one G2P batch."""
 
-    `normalize(text) -> text`, when given, runs first (the G2P expects normalized text).
-    """
-
-    def __init__(self, g2p, *, normalize=None):
+    def __init__(self, g2p):
         self.g2p = g2p
         self.inventory = g2p.inventory
-        self.normalize = normalize
 
     def __call__(self, texts):
-        texts = [self.normalize(text) if self.normalize else text for text in texts]
-        return [self._transcript(p) for p in self.g2p.phonemize_batch(texts)]
+        normalized = [normalize(text).text for text in texts]
+        return [self._transcript(p) for p in self.g2p.phonemize_batch(normalized)]
 
     def _transcript(self, phonemized):
         phonemes, word_of = frame_utterance(phonemized.phonemes, phonemized.word_of)

@@ -6,7 +6,7 @@ durations). At inference the predictions are scaled by 1 / speed and rounded so 
 gets at least one frame and the total follows the scaled sum (see `frames_from_log_durations`).
 
     model = DurationModel.load("exp/duration/duration.safetensors")
-    frames = model.predict(ids, speaker="p225", speed=1.0)   # int64 [n_phonemes]
+    frames = model.predict(ids, "p225", speed=1.0)           # int64 [n_phonemes]
 """
 
 from dataclasses import dataclass, field
@@ -50,23 +50,43 @@ class DurationModel(nn.Module):
         self.encoder = ConvStack(config.embedding_dim, 1, config.encoder)
 
     def forward(self, ids, lengths, speakers):
-        """Predicted log(1 + frames) [batch, max_phonemes]; 0 beyond each length."""
+        """Predicted log(1 + frames) [batch, max_phonemes]; 0 beyond each length.
+
+        speakers: [batch] int indices, or [batch, n_speakers] float weights (a mix of embeddings).
+        """
         mask = sequence_mask(lengths, ids.shape[1])
-        condition = self.speaker_projection(self.speaker_embedding(speakers))[:, :, None]
+        if speakers.is_floating_point():
+            embedded = speakers @ self.speaker_embedding.weight
+        else:
+            embedded = self.speaker_embedding(speakers)
+        condition = self.speaker_projection(embedded)[:, :, None]
         return self.encoder(self.embedding(ids).transpose(1, 2), mask, condition)[:, 0]
 
     @torch.no_grad()
     def predict(self, ids, speaker, *, speed=1.0):
-        """Frames per phoneme (int64 numpy) for one utterance's ids at `speed` (2 = twice as fast)."""
-        ids = torch.as_tensor(np.asarray(ids, dtype=np.int64))[None]
+        """Frames per phoneme (int64 numpy) for one utterance's ids at `speed` (2 = twice as fast).
+
+        speaker: an index (3), an id ("p225") or a mix ({3: 0.7, "p230": 0.3}).
+        """
         device = next(self.parameters()).device
-        speakers = torch.tensor([self.speaker_index(speaker)], device=device)
-        lengths = torch.tensor([ids.shape[1]], device=device)
-        log_durations = self(ids.to(device), lengths, speakers)[0]
+        ids = torch.as_tensor(np.asarray(ids, dtype=np.int64), device=device)[None]
+        weights = torch.as_tensor(self.speaker_weights(speaker), dtype=torch.float32, device=device)[None]
+        log_durations = self(ids, torch.tensor([ids.shape[1]], device=device), weights)[0]
         return frames_from_log_durations(log_durations.cpu().numpy(), speed=speed)
 
-    def speaker_index(self, speaker):
-        """The embedding row of a speaker id ("p225") or index (3)."""
+    def speaker_weights(self, speaker):
+        """[n_speakers] weights summing to 1 for a speaker index, id, or {index or id: weight} mix."""
+        mix = speaker if isinstance(speaker, dict) else {speaker: 1.0}
+        weights = np.zeros(len(self.config.speakers))
+        for key, weight in mix.items():
+            if not (isinstance(weight, (int, float)) and weight >= 0):
+                raise UsageError(f"speaker weight for {key!r} must be a non-negative number, got {weight!r}")
+            weights[self._speaker_index(key)] += weight
+        if not weights.sum() > 0:
+            raise UsageError(f"speaker mix {speaker!r} has no positive weight")
+        return weights / weights.sum()
+
+    def _speaker_index(self, speaker):
         speakers = self.config.speakers
         if isinstance(speaker, (int, np.integer)) and not isinstance(speaker, bool):
             if 0 <= speaker < len(speakers):

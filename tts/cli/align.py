@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from frontends.aligner.align import align_manifest, load_aligner
+from frontends.aligner.config import load_config
 from frontends.aligner.durations import default_durations_path, write_durations
 from frontends.aligner.evaluate import evaluate
+from tts.features import FeatureSpec
 
 
 def register(subparsers):
@@ -25,20 +27,27 @@ def register(subparsers):
         metavar="DIR",
         help="folder of <id>.json reference word timings (e.g. CORPUS/alignments): print the word-boundary error",
     )
+    parser.add_argument(
+        "--voice-spec",
+        type=Path,
+        metavar="SPEC.yaml",
+        help="FeatureSpec fields of the voice whose frames the durations count (default: the default spec, 22050 Hz / hop 256)",
+    )
     parser.add_argument("--batch-size", type=int, default=16, metavar="N", help="utterances per batch (default 16)")
     parser.set_defaults(func=run)
 
 
 def run(args):
     aligner = load_aligner(args.checkpoint)
-    records, skipped = align_manifest(args.manifest, aligner, batch_size=args.batch_size)
+    voice_spec = load_config(FeatureSpec, args.voice_spec) if args.voice_spec else FeatureSpec()
+    records, skipped = align_manifest(args.manifest, aligner, voice_spec=voice_spec, batch_size=args.batch_size)
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
     out = args.out or default_durations_path(args.manifest)
-    write_durations(out, records, spec=aligner.spec, inventory=aligner.config.inventory_version)
+    write_durations(out, records, spec=voice_spec, inventory=aligner.config.inventory_version)
     print(f"wrote {out} ({len(records)} utterances)")
     if args.reference_alignments:
-        reports = evaluate(records, args.reference_alignments, aligner.spec.frame_seconds)
+        reports = evaluate(records, args.reference_alignments, voice_spec.frame_seconds)
         for label, report in reports.items():
             print(report.line(label))
     return 0

@@ -27,7 +27,7 @@ def run(args):
     duration_model = DurationModel.load(args.duration_model) if args.duration_model else None
     speaker = int(args.speaker) if args.speaker.isdigit() else args.speaker
     if duration_model is not None:
-        duration_model.speaker_index(speaker)  # an invalid speaker fails before any work
+        duration_model.speaker_weights(speaker)  # an invalid speaker fails before any work
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
     frontend = Frontend(lexicon=lexicon, duration_model=duration_model)
     for utterance in frontend.sentences(text, speaker=speaker, speed=args.speed):
