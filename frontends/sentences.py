@@ -56,7 +56,9 @@ def _emit(buffer, max_chars, *, final):
         start = yield from _emit_capped(buffer, start, match.end(), max_chars)
     if final:
         return (yield from _emit_capped(buffer, start, len(buffer), max_chars))
-    while len(buffer) - start > max_chars:  # no sentence end in sight: cut at the cap now
+    # No sentence end in sight: cut at the cap now, measured from the first visible character as
+    # _emit_capped does, so streamed pieces split exactly like the whole text.
+    while len(buffer) - (start := _skip_space(buffer, start, len(buffer))) > max_chars:
         start = yield from _emit_capped(buffer, start, _cut(buffer, start, max_chars), max_chars)
     return start
 
@@ -64,8 +66,7 @@ def _emit(buffer, max_chars, *, final):
 def _emit_capped(buffer, start, end, max_chars):
     """Yield buffer[start:end] in pieces of at most max_chars; return end."""
     while True:
-        while start < end and buffer[start].isspace():
-            start += 1
+        start = _skip_space(buffer, start, end)
         if start >= end:
             return end
         cut = end if end - start <= max_chars else _cut(buffer, start, max_chars)
@@ -73,6 +74,12 @@ def _emit_capped(buffer, start, end, max_chars):
         if chunk:
             yield chunk
         start = cut
+
+
+def _skip_space(buffer, start, end):
+    while start < end and buffer[start].isspace():
+        start += 1
+    return start
 
 
 def _cut(buffer, start, max_chars):

@@ -1,7 +1,6 @@
 """The aligner: MAS, the prior, the forward-sum loss, training on a task with known durations,
 word boundaries, the evaluation metric and the durations file."""
 
-import dataclasses
 import itertools
 import json
 
@@ -216,12 +215,10 @@ def tiny_aligner_config(n_symbols=10, n_mels=8, speakers=("a",)):
     )
 
 
-@pytest.mark.parametrize("states_per_token", [1, 2])
-def test_training_learns_the_known_alignment(tmp_path, states_per_token):
+def test_training_learns_the_known_alignment(tmp_path):
     dataset = KnownDurations(64, 10, 8)
     spec = FeatureSpec(n_mels=8)
-    model_config = dataclasses.replace(tiny_aligner_config(), states_per_token=states_per_token)
-    task = AlignerTask(model_config, dataset, spec)
+    task = AlignerTask(tiny_aligner_config(), dataset, spec)
     config = TrainConfig(out_dir=str(tmp_path), max_steps=30, batch_size=8, lr=3e-3, log_every=5,
                          checkpoint_every=100, progress_bar=False)
     batch = collate([dataset[i] for i in range(len(dataset))])
@@ -234,15 +231,12 @@ def test_training_learns_the_known_alignment(tmp_path, states_per_token):
     untrained = task.build_model()
     result = train(task, config)
     aligner = Aligner.load(export_weights(result.checkpoint, tmp_path / "aligner.safetensors"), spec=spec)
-    assert loss_of(aligner) < 0.75 * loss_of(untrained)
+    assert loss_of(aligner) < 0.7 * loss_of(untrained)
     with torch.no_grad():
-        soft = aligner(batch.ids, batch.id_lengths, batch.mels, batch.mel_lengths, batch.speakers, batch.optional)
-    state_durations = monotonic_alignment(
-        soft.log_attention.transpose(1, 2).numpy(), soft.state_lengths, batch.mel_lengths, soft.state_optional
-    )
-    found = soft.token_durations(state_durations)
+        log_attention = aligner(batch.ids, batch.id_lengths, batch.mels, batch.mel_lengths, batch.speakers)
+    found = monotonic_alignment(log_attention.transpose(1, 2).numpy(), batch.id_lengths, batch.mel_lengths)
     right = sum((found[i, : len(ids)] == true).sum() for i, (ids, true, _) in enumerate(dataset.items))
-    assert right / sum(len(ids) for ids, _, _ in dataset.items) > 0.85
+    assert right / sum(len(ids) for ids, _, _ in dataset.items) > 0.9
 
 
 def test_align_gives_each_utterance_its_frames(tmp_path):

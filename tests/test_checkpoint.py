@@ -226,3 +226,14 @@ def test_export_prefers_ema_and_finds_the_latest_step(tmp_path):
     )
     assert exported.config == {"w": 2}
     assert torch.equal(exported.state_dict["layer.bias"], torch.full((2,), 2.0))
+
+
+def test_saved_weights_get_ordinary_permissions(tmp_path):
+    import os
+
+    from tts.atomic import current_umask
+    from tts.checkpoint import save_weights
+
+    path = tmp_path / "w.safetensors"
+    save_weights(path, {"w": torch.zeros(2)}, kind="test", config={})
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~current_umask()

@@ -17,9 +17,10 @@ def atomic_path(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; the result should look like any new file
     try:
         yield Path(tmp)
+        # mkstemp creates 0600 (and some writers recreate the file): give it a new file's usual mode.
+        os.chmod(tmp, 0o666 & ~current_umask())
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -29,7 +30,7 @@ def atomic_path(path):
         raise
 
 
-def _umask():
+def current_umask():
     # Linux reports the umask without changing it; os.umask would briefly alter it for every thread.
     try:
         for line in Path("/proc/self/status").read_text().splitlines():

@@ -31,21 +31,19 @@ def align(aligner, utterances, *, batch_size=16):
     for start in range(0, len(order), batch_size):
         chosen = order[start : start + batch_size]
         batch = collate([dataset[index] for index in chosen])
-        soft = aligner(
+        log_attention = aligner(
             batch.ids.to(device),
             batch.id_lengths.to(device),
             batch.mels.to(device),
             batch.mel_lengths.to(device),
             batch.speakers.to(device),
-            batch.optional.to(device),
         )
-        state_paths = monotonic_alignment(
-            soft.log_attention.transpose(1, 2).cpu().numpy(),
-            soft.state_lengths.cpu().numpy(),
+        paths = monotonic_alignment(
+            log_attention.transpose(1, 2).cpu().numpy(),
+            batch.id_lengths.numpy(),
             batch.mel_lengths.numpy(),
-            soft.state_optional.cpu().numpy(),
+            batch.optional.numpy(),
         )
-        paths = soft.token_durations(state_paths)
         for row, index in enumerate(chosen):
             durations[index] = paths[row, : len(utterances[index].ids)]
     return durations

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from tts.errors import TTSError
+from tts.errors import TTSError, UsageError
 
 
 def config_from_dict(cls, data, *, where=None):
@@ -54,7 +54,7 @@ def apply_overrides(config, overrides):
     for override in overrides:
         key, sep, text = override.partition("=")
         if not sep or not key:
-            raise TTSError(f"override {override!r} is not of the form key=value (e.g. train.lr=3e-4)")
+            raise UsageError(f"override {override!r} is not of the form key=value (e.g. train.lr=3e-4)")
         *parents, leaf = key.split(".")
         node = data
         for part in parents:

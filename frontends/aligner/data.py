@@ -21,15 +21,19 @@ from tqdm import tqdm
 from tts import audio
 from tts.atomic import atomic_path
 from tts.corpora.manifest import read_manifest
-from tts.errors import TTSError
+from tts.errors import AudioFormatError, TTSError
 from tts.features import FeatureSpec
 from tts.mel import mel
 
 
 @dataclass
 class AlignerDataConfig:
-    # the aligner's features; `tts align` converts its durations to the voice's frames when they differ
-    spec: FeatureSpec = field(default_factory=FeatureSpec)
+    # The aligner's features: the voice's rate and hop (so its frames are the voice's frames) with a
+    # 23 ms window, as ASR front ends use, for sharper boundaries than the voice's 46 ms (measured:
+    # 81.9 % vs 80.5 % of word boundaries within 25 ms on the bootstrap corpus); 64 mels because
+    # a 512-point FFT leaves the lowest of 80 filters empty. `tts align` converts durations to the
+    # voice's frames whenever the rate or hop differ.
+    spec: FeatureSpec = field(default_factory=lambda: FeatureSpec(n_fft=512, win_length=512, n_mels=64))
     cache_dir: str = ""  # mel cache; "" = <manifest folder>/<manifest stem>.cache
     max_seconds: float = 30.0  # longer utterances are skipped: the attention grows with frames x tokens
 
@@ -110,7 +114,11 @@ def prepare_corpus(manifest_path, config, transcriber, *, progress=True):
             skipped[entry.id] = f"{entry.duration:.1f} s is longer than max_seconds {config.max_seconds:g}"
             continue
         mel_path = cache / f"{entry.id}.npy"
-        n_frames = cached_mel(entry.path, mel_path, config.spec)
+        try:
+            n_frames = cached_mel(entry.path, mel_path, config.spec)
+        except AudioFormatError as error:  # preflight lets through little, but a bad file costs one item
+            skipped[entry.id] = str(error)
+            continue
         if n_frames < len(transcript.ids) or not transcript.words:
             skipped[entry.id] = f"{n_frames} frames for {len(transcript.ids)} tokens"
             continue

@@ -14,6 +14,7 @@ import numpy as np
 
 from tts.errors import TTSError
 
+
 def path_inputs(log_likelihood, token_lengths, frame_lengths, optional):
     """The inputs as contiguous float64 / int64 / bool arrays, with clear errors for bad ones."""
     log_likelihood = np.ascontiguousarray(log_likelihood, dtype=np.float64)
@@ -26,10 +27,12 @@ def path_inputs(log_likelihood, token_lengths, frame_lengths, optional):
         log_likelihood.ndim != 3
         or optional.shape != log_likelihood.shape[:2]
         or not len(log_likelihood) == len(token_lengths) == len(frame_lengths)
+        or token_lengths.max(initial=0) > log_likelihood.shape[1]
+        or frame_lengths.max(initial=0) > log_likelihood.shape[2]
     ):
         raise TTSError(
             f"expected log-likelihoods [batch, tokens, frames], optional [batch, tokens] and one length "
-            f"per item, got {log_likelihood.shape}, {optional.shape}, {token_lengths.shape}, {frame_lengths.shape}"
+            f"per item within them, got {log_likelihood.shape}, {optional.shape}, {token_lengths.shape}, {frame_lengths.shape}"
         )
     for item, (n_tokens, n_frames) in enumerate(zip(token_lengths, frame_lengths)):
         required = int(n_tokens - optional[item, :n_tokens].sum())

@@ -8,7 +8,7 @@ paths (losses.py); hard durations come from monotonic alignment search over the 
 (mas.py).
 
     aligner = Aligner.load("exp/aligner/aligner.safetensors")
-    soft = aligner(ids, id_lengths, mels, mel_lengths, speakers, optional)   # a SoftAlignment
+    log_attention = aligner(ids, id_lengths, mels, mel_lengths, speakers)   # [batch, frames, tokens]
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +21,6 @@ from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
 from frontends.aligner.prior import log_beta_binomial_prior
 from frontends.inventory import Inventory
 from tts.checkpoint import apply_weights, load_weights
-from tts.features import FeatureSpec
 
 KIND = "aligner"
 
@@ -31,7 +30,7 @@ class AlignerConfig:
     symbols: tuple[str, ...] = ()  # the phoneme inventory, in id order; set from it when training starts
     inventory_version: str = ""
     speakers: tuple[str, ...] = ()  # speaker ids in embedding order; empty = no speaker embedding
-    n_mels: int = 80  # must equal the FeatureSpec's n_mels
+    n_mels: int = 64  # set from the FeatureSpec when training starts
     attention_dim: int = 80  # size of the keys and queries whose distances make the attention
     # Kernel size 1 on both sides: context lets the encoders shift their features by a frame or a
     # phoneme at no cost to the loss, and boundaries drift (measured on the bootstrap corpus).
@@ -40,30 +39,10 @@ class AlignerConfig:
     speaker_dim: int = 64  # speaker embedding added to the mel encoder; unused with one speaker
     temperature: float = 0.0005  # scales the squared distances before the softmax (RAD-TTS)
     prior_scaling: float = 1.0  # width of the diagonal prior; larger is narrower
-    # Keys per token, visited in order (a left-to-right HMM's states): the first takes at least one
-    # frame, the others may take none. A second state lets a stop own both its silent closure and
-    # its burst, which one key, placed near the burst, leaves to the word before.
-    states_per_token: int = 1
 
     @property
     def inventory(self):
         return Inventory(self.symbols, self.inventory_version)
-
-
-@dataclass
-class SoftAlignment:
-    """log_attention [batch, max_frames, max_states]: each frame's log-softmax over the token states
-    of the scaled negative distances, plus the log prior (-inf beyond each item's states)."""
-
-    log_attention: torch.Tensor
-    state_lengths: torch.Tensor  # [batch] states per item: tokens * states_per_token
-    state_optional: torch.Tensor  # [batch, max_states] bool: states that may get no frame
-    states_per_token: int
-
-    def token_durations(self, state_durations):
-        """Frames per token [batch, max_ids] from frames per state [batch, max_states] (numpy)."""
-        batch, max_states = state_durations.shape
-        return state_durations.reshape(batch, max_states // self.states_per_token, -1).sum(axis=2)
 
 
 class Aligner(nn.Module):
@@ -72,8 +51,7 @@ class Aligner(nn.Module):
         self.config = config
         text_width = config.text_encoder.channels
         self.embedding = nn.Embedding(len(config.symbols), text_width)
-        states = config.states_per_token
-        self.text_encoder = ConvStack(text_width, config.attention_dim * states, config.text_encoder)
+        self.text_encoder = ConvStack(text_width, config.attention_dim, config.text_encoder)
         self.mel_encoder = ConvStack(config.n_mels, config.attention_dim, config.mel_encoder)
         # one speaker needs no table; several get one, projected to the mel encoder's width
         self.speaker_embedding = (
@@ -83,34 +61,25 @@ class Aligner(nn.Module):
             nn.Linear(config.speaker_dim, config.mel_encoder.channels) if self.speaker_embedding else None
         )
 
-    def forward(self, ids, id_lengths, mels, mel_lengths, speakers, optional):
-        """The soft alignment of each frame over the token states (SoftAlignment).
+    def forward(self, ids, id_lengths, mels, mel_lengths, speakers):
+        """Log soft alignment [batch, max_frames, max_ids]: each frame's log-softmax over the tokens
+        of the scaled negative distances, plus the log prior (-inf beyond each item's tokens).
 
-        ids [batch, max_ids] int, mels [batch, max_frames, n_mels], speakers [batch] int,
-        optional [batch, max_ids] bool: tokens that may get no frame (separators, pauses).
+        ids [batch, max_ids] int, mels [batch, max_frames, n_mels], speakers [batch] int.
         """
-        states = self.config.states_per_token
-        state_lengths = id_lengths * states
         text_mask = sequence_mask(id_lengths, ids.shape[1])
         mel_mask = sequence_mask(mel_lengths, mels.shape[1])
         keys = self.text_encoder(self.embedding(ids).transpose(1, 2), text_mask)
-        batch, _, max_ids = keys.shape
-        # [batch, states * dim, ids] -> [batch, dim, ids * states]: a token's states side by side
-        keys = keys.view(batch, states, -1, max_ids).permute(0, 2, 3, 1).reshape(batch, -1, max_ids * states)
         condition = None
         if self.speaker_embedding is not None:
             condition = self.speaker_projection(self.speaker_embedding(speakers))[:, :, None]
         queries = self.mel_encoder(_normalize(mels, mel_mask).transpose(1, 2), mel_mask, condition)
-        distances = _squared_distances(queries, keys)  # [batch, frames, ids * states]
-        beyond_text = ~sequence_mask(state_lengths, keys.shape[2]).bool()
-        scores = (-self.config.temperature * distances).masked_fill(beyond_text, float("-inf"))
-        prior = log_beta_binomial_prior(state_lengths, mel_lengths, scaling=self.config.prior_scaling)
+        distances = _squared_distances(queries, keys)  # [batch, frames, tokens]
+        scores = (-self.config.temperature * distances).masked_fill(text_mask == 0, float("-inf"))
+        prior = log_beta_binomial_prior(id_lengths, mel_lengths, scaling=self.config.prior_scaling)
         # the prior joins after the softmax, as in RAD-TTS: normalizing again with it inside lets
         # training fall into alignments where one token takes most frames
-        log_attention = scores.log_softmax(dim=-1) + prior.to(scores.device)
-        later_state = torch.arange(max_ids * states, device=ids.device) % states > 0
-        state_optional = optional.repeat_interleave(states, dim=1) | later_state
-        return SoftAlignment(log_attention, state_lengths, state_optional, states)
+        return scores.log_softmax(dim=-1) + prior.to(scores.device)
 
     @classmethod
     def load(cls, path, *, spec=None):
@@ -118,7 +87,7 @@ class Aligner(nn.Module):
         checkpoint = load_weights(path, kind=KIND, spec=spec)
         model = cls(config_from_dict(AlignerConfig, checkpoint.config))
         apply_weights(model, checkpoint.state_dict, source=path)
-        model.spec = checkpoint.spec or FeatureSpec()
+        model.spec = checkpoint.spec
         return model.eval()
 
 

@@ -29,9 +29,10 @@ class DurationConfig:
     symbols: tuple[str, ...] = ()  # the phoneme inventory, in id order; set from it when training starts
     inventory_version: str = ""
     speakers: tuple[str, ...] = ()  # speaker ids in embedding order
-    embedding_dim: int = 192  # phoneme embedding width (the encoder's input)
+    embedding_dim: int = 128  # phoneme embedding width (the encoder's input)
     speaker_dim: int = 64  # speaker embedding, projected and added after the first conv block
-    encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(channels=256, kernel_size=5, layers=4))
+    # three kernel-5 layers see 6 phonemes either side: enough for phrase-final lengthening cues
+    encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(channels=192, kernel_size=5, layers=3))
 
     @property
     def inventory(self):

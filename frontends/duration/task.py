@@ -28,7 +28,7 @@ LENGTH_TOLERANCE = 0.10  # an utterance's predicted length counts as right withi
 def default_train_config():
     return TrainConfig(
         out_dir="exp/duration",
-        max_steps=3000,
+        max_steps=2000,
         batch_size=32,
         lr=1e-3,
         warmup_steps=100,

@@ -6,6 +6,7 @@ from frontends.aligner.align import align_manifest, load_aligner
 from frontends.aligner.config import load_config
 from frontends.aligner.durations import default_durations_path, write_durations
 from frontends.aligner.evaluate import evaluate
+from tts.cli.argtypes import positive_int
 from tts.features import FeatureSpec
 
 
@@ -33,7 +34,7 @@ def register(subparsers):
         metavar="SPEC.yaml",
         help="FeatureSpec fields of the voice whose frames the durations count (default: the default spec, 22050 Hz / hop 256)",
     )
-    parser.add_argument("--batch-size", type=int, default=16, metavar="N", help="utterances per batch (default 16)")
+    parser.add_argument("--batch-size", type=positive_int, default=16, metavar="N", help="utterances per batch (default 16)")
     parser.set_defaults(func=run)
 
 

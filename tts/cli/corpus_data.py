@@ -18,6 +18,7 @@ from tts.corpora.manifest import write_manifest
 from tts.corpora.preflight import BAD, DEFAULT_JOBS, preflight
 from tts.corpora.speakers import build_speaker_table, default_speaker_table_path, write_speaker_table
 from tts.errors import TTSError
+from tts.cli.argtypes import positive_int
 
 MAX_LISTED = 20  # warning and unpaired rows printed per kind; every bad file is printed
 
@@ -27,7 +28,7 @@ def register(group):
         "check", help="decode and check every file of a corpus; write a report and a manifest of the good ones"
     )
     _add_arguments(check, out_required=False)
-    check.add_argument("--jobs", metavar="N", type=_positive_int, default=DEFAULT_JOBS, help="decoding processes")
+    check.add_argument("--jobs", metavar="N", type=positive_int, default=DEFAULT_JOBS, help="decoding processes")
     check.set_defaults(func=run_check)
 
     manifest = group.add_parser("manifest", help="write a manifest from audio headers only (fast, no decoding)")
@@ -50,7 +51,7 @@ def _add_arguments(parser, *, out_required):
     add("--speakers", metavar="SPEAKERS.json", type=Path, help="speaker table (default: <out stem>.speakers.json)")
     add("--report", metavar="REPORT.json", type=Path, help="write the full per-file report here")
     add("--max-bad-fraction", metavar="F", type=_fraction, default=0.01, help="fail when more are bad (default: 0.01)")
-    add("--sample-rate", metavar="HZ", type=_positive_int, help="warn on other rates (default: the most common)")
+    add("--sample-rate", metavar="HZ", type=positive_int, help="warn on other rates (default: the most common)")
 
 
 def _run(args, *, decode, jobs):
@@ -115,14 +116,4 @@ def _fraction(text):
         value = -1.0
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
-    return value
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value

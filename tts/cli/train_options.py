@@ -1,15 +1,15 @@
 """Options every `tts train MODEL` command shares: a YAML config, --steps and key=value overrides."""
 
-import argparse
 import dataclasses
 
 from frontends.aligner.config import apply_overrides, load_config
+from tts.cli.argtypes import positive_int
 
 
 def add_run_arguments(parser, *, config_help):
     parser.add_argument("--out", required=True, metavar="DIR", help="run directory: checkpoints, tensorboard, weights")
     parser.add_argument("--config", metavar="YAML", help=config_help)
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help="training steps (train.max_steps)")
+    parser.add_argument("--steps", type=positive_int, metavar="N", help="training steps (train.max_steps)")
     parser.add_argument(
         "overrides",
         nargs="*",
@@ -26,13 +26,3 @@ def run_config(cls, args):
     if args.steps:
         train = dataclasses.replace(train, max_steps=args.steps)
     return dataclasses.replace(config, train=train)
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value

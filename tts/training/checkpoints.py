@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tts.atomic import write_text_atomic
+from tts.atomic import current_umask, write_text_atomic
 from tts.checkpoint import load_weights, save_state, save_weights
 from tts.errors import TTSError
 
@@ -51,6 +51,7 @@ class CheckpointDir:
         self.root.mkdir(parents=True, exist_ok=True)
         final = self.step_dir(step)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=self.root))
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; a run directory is shared as usual
         try:
             save_weights(staging / WEIGHTS, weights, kind=kind, config=config, spec=spec)
             if ema is not None:
