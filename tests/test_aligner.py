@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from frontends.aligner.align import align
-from frontends.aligner.config import apply_overrides
+from tts.config import apply_overrides
 from frontends.aligner.data import AlignerUtterance, collate
 from frontends.aligner.durations import (
     DurationRecord,
@@ -320,5 +320,5 @@ def test_durations_file_round_trip(tmp_path):
 def test_run_config_overrides_are_checked():
     run = apply_overrides(AlignerRunConfig(), ["train.lr=0.003", "model.mel_encoder.layers=2", "data.spec.hop_length=128"])
     assert (run.train.lr, run.model.mel_encoder.layers, run.data.spec.hop_length) == (0.003, 2, 128)
-    with pytest.raises(TTSError, match="unknown fields"):
+    with pytest.raises(TTSError, match="unknown field 'attention_dimm'"):
         apply_overrides(AlignerRunConfig(), ["model.attention_dimm=3"])

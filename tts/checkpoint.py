@@ -22,6 +22,7 @@ import safetensors.torch
 import torch
 
 from tts.atomic import atomic_path
+from tts.config import config_from_dict
 from tts.errors import CorruptCheckpointError, TTSError
 from tts.features import FeatureSpec
 
@@ -232,3 +233,13 @@ def _one_line(error):
 
 def _corrupt(path, reason):
     return CorruptCheckpointError(f"corrupt checkpoint {path}: {reason}")
+
+
+def load_model(model_class, config_class, path, *, kind, spec=None):
+    """A model in eval mode from a weights file: built from the config stored in it, its weights
+    checked and applied, and `model.spec` set to the FeatureSpec it was trained for."""
+    checkpoint = load_weights(path, kind=kind, spec=spec)
+    model = model_class(config_from_dict(config_class, checkpoint.config))
+    apply_weights(model, checkpoint.state_dict, source=path)
+    model.spec = checkpoint.spec
+    return model.eval()

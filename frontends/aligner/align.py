@@ -6,13 +6,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from frontends.aligner.data import AlignerDataConfig, AlignerDataset, cached_mel, collate, mel_cache_dir, prepare_corpus
+from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
 from frontends.aligner.durations import DurationRecord, at_least_one_frame, convert_durations
 from frontends.aligner.mas import monotonic_alignment
 from frontends.aligner.model import Aligner
 from frontends.aligner.task import WEIGHTS_FILE
 from frontends.aligner.transcribe import Transcriber
 from frontends.g2p import G2P
+from tts.feature_cache import cached_mel, mel_cache_dir
 from tts.features import FeatureSpec
 from tts.training.checkpoints import EMA_WEIGHTS, WEIGHTS, find_step_dir
 
@@ -60,7 +61,7 @@ def align_manifest(manifest_path, aligner, *, voice_spec=FeatureSpec(), cache_di
     config = AlignerDataConfig(spec=aligner.spec, cache_dir=cache_dir, max_seconds=float("inf"))
     utterances, skipped = prepare_corpus(manifest_path, config, transcriber, progress=progress)
     same_frames = (aligner.spec.sample_rate, aligner.spec.hop_length) == (voice_spec.sample_rate, voice_spec.hop_length)
-    voice_cache = mel_cache_dir(manifest_path, AlignerDataConfig(spec=voice_spec, cache_dir=cache_dir))
+    voice_cache = mel_cache_dir(manifest_path, voice_spec, cache_dir)
     records = []
     for utterance, durations in zip(utterances, align(aligner, utterances, batch_size=batch_size)):
         if same_frames:

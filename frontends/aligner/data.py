@@ -8,8 +8,6 @@ tts.audio.load) and cached at `<cache_dir>/mel-<spec digest>/<id>.npy`, so a dif
 reads another spec's cache.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +16,10 @@ import torch
 from torch.utils.data import Dataset
 from tqdm import tqdm
 
-from tts import audio
-from tts.atomic import atomic_path
 from tts.corpora.manifest import read_manifest
 from tts.errors import AudioFormatError, TTSError
+from tts.feature_cache import cached_mel, mel_cache_dir
 from tts.features import FeatureSpec
-from tts.mel import mel
 
 
 @dataclass
@@ -105,7 +101,7 @@ def prepare_corpus(manifest_path, config, transcriber, *, progress=True):
     manifest_path = Path(manifest_path)
     entries = read_manifest(manifest_path)
     transcripts = transcriber([entry.text for entry in entries])
-    cache = mel_cache_dir(manifest_path, config)
+    cache = mel_cache_dir(manifest_path, config.spec, config.cache_dir)
     utterances, skipped = [], {}
     for entry, transcript in tqdm(
         list(zip(entries, transcripts)), desc="mels", disable=not progress, unit="utt"
@@ -131,25 +127,3 @@ def prepare_corpus(manifest_path, config, transcriber, *, progress=True):
     if not utterances:
         raise TTSError(f"{manifest_path}: no utterance can be aligned ({len(skipped)} skipped)")
     return utterances, skipped
-
-
-def mel_cache_dir(manifest_path, config):
-    manifest_path = Path(manifest_path)
-    root = Path(config.cache_dir) if config.cache_dir else manifest_path.with_name(f"{manifest_path.stem}.cache")
-    return root / f"mel-{spec_digest(config.spec)}"
-
-
-def spec_digest(spec):
-    text = json.dumps(spec.to_dict(), sort_keys=True)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
-def cached_mel(audio_path, mel_path, spec):
-    """Frames of the mel of `audio_path` under `spec`, computing and caching it on first use."""
-    if mel_path.is_file():
-        return int(np.load(mel_path, mmap_mode="r").shape[0])
-    wav, _ = audio.load(audio_path, sample_rate=spec.sample_rate)
-    features = mel(torch.from_numpy(wav), spec).numpy()
-    with atomic_path(mel_path) as tmp, open(tmp, "wb") as f:
-        np.save(f, features)
-    return len(features)

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from frontends.aligner.config import config_from_dict
 from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
 from frontends.aligner.prior import log_beta_binomial_prior
 from frontends.inventory import Inventory
-from tts.checkpoint import apply_weights, load_weights
+from tts.checkpoint import load_model
 
 KIND = "aligner"
 
@@ -37,6 +36,10 @@ class AlignerConfig:
     text_encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(kernel_size=1))
     mel_encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(kernel_size=1))
     speaker_dim: int = 64  # speaker embedding added to the mel encoder; unused with one speaker
+    # Fixed symmetric context for the frame-wise mel encoder: regression deltas over +-N frames
+    # appended to the mels (0 = none; runs default to 2, task.py). Unlike a learned kernel, they
+    # cannot shift a frame's features.
+    mel_deltas: int = 0
     temperature: float = 0.0005  # scales the squared distances before the softmax (RAD-TTS)
     prior_scaling: float = 1.0  # width of the diagonal prior; larger is narrower
 
@@ -52,7 +55,8 @@ class Aligner(nn.Module):
         text_width = config.text_encoder.channels
         self.embedding = nn.Embedding(len(config.symbols), text_width)
         self.text_encoder = ConvStack(text_width, config.attention_dim, config.text_encoder)
-        self.mel_encoder = ConvStack(config.n_mels, config.attention_dim, config.mel_encoder)
+        mel_inputs = config.n_mels * (2 if config.mel_deltas else 1)
+        self.mel_encoder = ConvStack(mel_inputs, config.attention_dim, config.mel_encoder)
         # one speaker needs no table; several get one, projected to the mel encoder's width
         self.speaker_embedding = (
             nn.Embedding(len(config.speakers), config.speaker_dim) if len(config.speakers) > 1 else None
@@ -73,7 +77,10 @@ class Aligner(nn.Module):
         condition = None
         if self.speaker_embedding is not None:
             condition = self.speaker_projection(self.speaker_embedding(speakers))[:, :, None]
-        queries = self.mel_encoder(_normalize(mels, mel_mask).transpose(1, 2), mel_mask, condition)
+        features = _normalize(mels, mel_mask).transpose(1, 2)
+        if self.config.mel_deltas:
+            features = torch.cat([features, _deltas(features, self.config.mel_deltas) * mel_mask], dim=1)
+        queries = self.mel_encoder(features, mel_mask, condition)
         distances = _squared_distances(queries, keys)  # [batch, frames, tokens]
         scores = (-self.config.temperature * distances).masked_fill(text_mask == 0, float("-inf"))
         prior = log_beta_binomial_prior(id_lengths, mel_lengths, scaling=self.config.prior_scaling)
@@ -84,11 +91,7 @@ class Aligner(nn.Module):
     @classmethod
     def load(cls, path, *, spec=None):
         """An aligner in eval mode from a weights file, with the FeatureSpec it was trained for."""
-        checkpoint = load_weights(path, kind=KIND, spec=spec)
-        model = cls(config_from_dict(AlignerConfig, checkpoint.config))
-        apply_weights(model, checkpoint.state_dict, source=path)
-        model.spec = checkpoint.spec
-        return model.eval()
+        return load_model(cls, AlignerConfig, path, kind=KIND, spec=spec)
 
 
 def _normalize(mels, mel_mask):
@@ -99,6 +102,15 @@ def _normalize(mels, mel_mask):
     mean = (mels * mask).sum(dim=1, keepdim=True) / count
     variance = (((mels - mean) * mask) ** 2).sum(dim=1, keepdim=True) / count
     return (mels - mean) / torch.sqrt(variance + 1e-5) * mask
+
+
+def _deltas(features, width):
+    """Regression deltas [batch, channels, frames] over +-`width` frames, edges replicated."""
+    weights = torch.arange(-width, width + 1, dtype=features.dtype, device=features.device)
+    weights = weights / (2 * (weights[width + 1 :] ** 2).sum())
+    padded = torch.nn.functional.pad(features, (width, width), mode="replicate")
+    kernel = weights.repeat(features.shape[1], 1, 1)  # conv1d correlates: d[t] = sum_n n c[t+n] / norm
+    return torch.nn.functional.conv1d(padded, kernel, groups=features.shape[1])
 
 
 def _squared_distances(queries, keys):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from frontends.aligner.config import config_to_dict
+from tts.config import config_to_dict
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
 from frontends.aligner.losses import forward_sum_loss
 from frontends.aligner.model import KIND, Aligner, AlignerConfig
@@ -35,7 +35,9 @@ def default_train_config():
 
 @dataclass
 class AlignerRunConfig:
-    model: AlignerConfig = field(default_factory=AlignerConfig)  # inventory, speakers, n_mels: from the data
+    # inventory, speakers, n_mels: from the data. Deltas over +-2 frames: 84.1 % of festival's word
+    # boundaries within 25 ms against 81.9 % without (+-1 and +-4 measured too, README)
+    model: AlignerConfig = field(default_factory=lambda: AlignerConfig(mel_deltas=2))
     data: AlignerDataConfig = field(default_factory=AlignerDataConfig)
     train: TrainConfig = field(default_factory=default_train_config)
 

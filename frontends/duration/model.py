@@ -15,10 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from frontends.aligner.config import config_from_dict
 from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
 from frontends.inventory import Inventory
-from tts.checkpoint import apply_weights, load_weights
+from tts.checkpoint import load_model
 from tts.errors import TTSError, UsageError
 
 KIND = "duration"
@@ -99,11 +98,7 @@ class DurationModel(nn.Module):
     @classmethod
     def load(cls, path, *, spec=None):
         """A model in eval mode; `model.spec` is the FeatureSpec whose frames it predicts."""
-        checkpoint = load_weights(path, kind=KIND, spec=spec)
-        model = cls(config_from_dict(DurationConfig, checkpoint.config))
-        apply_weights(model, checkpoint.state_dict, source=path)
-        model.spec = checkpoint.spec
-        return model.eval()
+        return load_model(cls, DurationConfig, path, kind=KIND, spec=spec)
 
 
 def frames_from_log_durations(log_durations, *, speed=1.0):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from frontends.aligner.config import config_to_dict
+from tts.config import config_to_dict
 from frontends.aligner.durations import read_durations
 from frontends.duration.data import DurationDataset, collate, holdout_split, length_errors, log_durations
 from frontends.duration.losses import masked_mse

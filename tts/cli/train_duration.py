@@ -4,7 +4,7 @@ from pathlib import Path
 
 from frontends.duration.task import DurationRunConfig, train_duration
 from tts.cli.train_options import add_run_arguments, run_config
-from tts.corpora.speakers import default_speaker_table_path, read_speaker_table
+from tts.corpora.speakers import manifest_speaker_order
 
 
 def register(group):
@@ -24,12 +24,7 @@ def register(group):
 
 def run(args):
     config = run_config(DurationRunConfig, args)
-    speakers = None
-    if args.manifest is not None:
-        table_path = default_speaker_table_path(args.manifest)
-        if table_path.is_file():
-            table = read_speaker_table(table_path)
-            speakers = sorted(table, key=lambda speaker: table[speaker].index)
+    speakers = manifest_speaker_order(args.manifest) if args.manifest is not None else None
     weights, report = train_duration(args.durations, config, speakers=speakers)
     print(f"wrote {weights}")
     if report["utterances"]:

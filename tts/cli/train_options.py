@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from frontends.aligner.config import apply_overrides, load_config
+from tts.config import apply_overrides, load_config
 from tts.cli.argtypes import positive_int
 
 

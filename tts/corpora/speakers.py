@@ -70,3 +70,12 @@ def read_speaker_table(path):
     if sorted(speaker.index for speaker in table.values()) != list(range(len(table))):
         raise TTSError(f"{path}: speaker indices must be 0 .. {len(table) - 1}, each used once")
     return table
+
+
+def manifest_speaker_order(manifest_path):
+    """Speaker ids in embedding order from the table beside a manifest, or None when it has none."""
+    path = default_speaker_table_path(manifest_path)
+    if not path.is_file():
+        return None
+    table = read_speaker_table(path)
+    return sorted(table, key=lambda speaker: table[speaker].index)

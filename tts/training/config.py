@@ -40,6 +40,7 @@ class TrainConfig:
     seed: int = 0  # model init, batch order, data randomness and dropout all derive from it
     num_workers: int = 0  # DataLoader worker processes per rank
     amp: str = "auto"  # auto = bf16 (or fp16 where bf16 is unsupported) autocast on CUDA, off on CPU
+    compile: bool = False  # torch.compile the model: minutes of compiling, then faster steps
     device: str = "auto"  # auto = cuda when available, else cpu
     resume: bool = True  # continue from out_dir's latest checkpoint when there is one
     progress_bar: bool = True  # tqdm bar on rank 0

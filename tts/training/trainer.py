@@ -60,6 +60,8 @@ class Trainer:
         self.checkpoints = CheckpointDir(Path(config.out_dir) / "checkpoints", keep=config.keep_checkpoints)
         seed_everything(config.seed)  # the same initial weights on every rank
         self.model = task.build_model().to(dist.device)
+        if config.compile:
+            self.model.compile()  # in place: parameter names, and so checkpoints, stay the same
         self.optimizer = torch.optim.AdamW(
             self.model.parameters(), lr=config.lr, betas=config.betas, weight_decay=config.weight_decay
         )

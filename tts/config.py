@@ -1,6 +1,6 @@
 """Nested config dataclasses from plain data: checkpoint metadata, YAML files, `key=value` overrides.
 
-    config = config_from_dict(AlignerRunConfig, yaml.safe_load(text))
+    config = config_from_dict(AlignerRunConfig, yaml.safe_load(text))  # any nested config dataclass
     config = apply_overrides(config, ["train.lr=3e-4", "model.mel_encoder.layers=4"])
 
 A field whose type is a dataclass is built from its dict recursively (FeatureSpec through its own
@@ -10,6 +10,7 @@ YAML file or an override never passes silently.
 
 import dataclasses
 import json
+import math
 import typing
 from pathlib import Path
 
@@ -61,13 +62,42 @@ def apply_overrides(config, overrides):
             if not isinstance(node.get(part), dict):
                 raise TTSError(f"override {override!r}: {part!r} is not a config section")
             node = node[part]
-        node[leaf] = yaml.safe_load(text)
+        if leaf not in node:
+            raise TTSError(f"override {override!r}: unknown field {leaf!r}; known fields are {sorted(node)}")
+        node[leaf] = _typed(yaml.safe_load(text), text, node[leaf], override)
     return config_from_dict(type(config), data)
+
+
+def _typed(value, text, current, override):
+    """`value` checked against the type of the field's current value. Text fields take the text
+    as written, so `amp=off` stays "off" rather than YAML's boolean false."""
+    if current is None:
+        return value
+    if isinstance(current, str):
+        return text
+    if isinstance(current, bool) or isinstance(value, bool):
+        if isinstance(current, bool) and isinstance(value, bool):
+            return value
+    elif isinstance(current, (int, float)):
+        number = _number(text)  # YAML 1.1 reads 3e-4 as text
+        if number is not None and (isinstance(current, float) or number == int(number)):
+            return type(current)(number)
+    elif isinstance(current, (list, dict)) and isinstance(value, type(current)):
+        return value
+    raise TTSError(f"override {override!r}: expected {type(current).__name__}, got {value!r}")
 
 
 def config_to_dict(config):
     """Plain JSON/YAML data (tuples become lists)."""
     return json.loads(json.dumps(dataclasses.asdict(config)))
+
+
+def _number(text):
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _convert(hint, value, where):

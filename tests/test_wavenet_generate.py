@@ -1,0 +1,250 @@
+"""Fast WaveNet generation (vocoders/wavenet/generate.py, kernel.py) on tiny random models."""
+
+import numpy as np
+import pytest
+import torch
+
+from tts.errors import TTSError
+from vocoders.wavenet import kernel
+from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig
+from vocoders.wavenet.generate import WaveNetGenerator
+from vocoders.wavenet.model import WaveNet
+from vocoders.wavenet.mulaw import mulaw_decode
+
+N_MELS = 5
+HOP = 8  # upsample scales (2, 4)
+VARIANTS = [(kind, taps, speakers) for kind in ("mulaw", "mol") for taps in (2, 3) for speakers in (0, 3)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """The tensors here are tiny: a second OpenMP thread only adds waits on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def tiny_model(kind="mulaw", kernel_size=2, speakers=3, layers=4, cycle=2):
+    config = WaveNetConfig(
+        stack=StackConfig(
+            layers=layers, cycle=cycle, kernel_size=kernel_size, residual_channels=8, gate_channels=16, skip_channels=8
+        ),
+        output=OutputConfig(kind=kind, mulaw_channels=32, mixtures=3),
+        conditioning=ConditioningConfig(
+            n_mels=N_MELS, upsample_scales=(2, 4), speakers=tuple(f"s{i}" for i in range(speakers)), speaker_dim=4
+        ),
+    )
+    torch.manual_seed(0)
+    model = WaveNet(config).eval()
+    with torch.no_grad():
+        for upsample_kernel in model.upsampler.kernels:  # not the symmetric initial average
+            upsample_kernel.uniform_(0.0, 0.4)
+    return model
+
+
+def mels(rng, *frames):
+    return [rng.standard_normal((n, N_MELS)).astype(np.float32) for n in frames]
+
+
+def speaker_of(model, index):
+    return index if model.config.conditioning.speakers else None
+
+
+def model_conditioning(model, mel, speaker):
+    """The model's own whole-utterance conditioning [L, 1, T, G]."""
+    with torch.no_grad():
+        return model.conditioning(torch.from_numpy(mel)[None], None if speaker is None else torch.tensor([speaker]))
+
+
+def model_params(model, mel, speaker, wav):
+    """The model's output params [T, C] for `wav` as the true samples."""
+    previous = np.concatenate([[0.0], wav[:-1]]).astype(np.float32)
+    with torch.no_grad():
+        return model.stack(torch.from_numpy(previous)[None], model_conditioning(model, mel, speaker))[0].numpy()
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"{v[0]}-k{v[1]}-spk{v[2]}")
+def generator(request):
+    return WaveNetGenerator(tiny_model(*request.param))
+
+
+def test_span_conditioning_matches_the_whole_mel(generator, rng):
+    model = generator.model
+    (mel,) = mels(rng, 13)
+    speaker = speaker_of(model, 2)
+    whole = model_conditioning(model, mel, speaker)[:, 0].transpose(0, 1).numpy()  # [T, L, G]
+    for chunk in (1, 4, 13):
+        spans = [generator.conditioning(mel, speaker, start=s, stop=min(s + chunk, 13)) for s in range(0, 13, chunk)]
+        np.testing.assert_allclose(np.concatenate(spans), whole, rtol=1e-5, atol=1e-6)
+
+
+def check_teacher_forced(generator, rng):
+    model = generator.model
+    (mel,) = mels(rng, 40)
+    speaker = speaker_of(model, 1)
+    wav = rng.uniform(-1, 1, 40 * HOP).astype(np.float32)
+    previous = np.concatenate([[0.0], wav[:-1]]).astype(np.float32)
+    params = kernel.teacher_forced(generator.net, previous, generator.conditioning(mel, speaker))
+    np.testing.assert_allclose(params, model_params(model, mel, speaker, wav), rtol=1e-4, atol=1e-4)
+
+
+def test_teacher_forced_kernel_matches_the_model(generator, rng):
+    check_teacher_forced(generator, rng)
+
+
+@pytest.mark.parametrize("kernel_size", [2, 3])
+def test_teacher_forced_with_long_dilations(kernel_size, rng):
+    """Dilations up to 32: rings of up to 64 rows, wrapped several times in 320 samples."""
+    check_teacher_forced(WaveNetGenerator(tiny_model("mol", kernel_size, layers=7, cycle=6)), rng)
+
+
+def test_lengths_range_and_dtype(generator, rng):
+    batch = mels(rng, 1, 7, 0, 30)
+    wavs = generator.generate(batch, [speaker_of(generator.model, i % 3) for i in range(4)], chunk_frames=4)
+    assert [len(wav) for wav in wavs] == [n * HOP for n in (1, 7, 0, 30)]
+    for wav in wavs:
+        assert wav.dtype == np.float32 and np.all(np.abs(wav) <= 1.0)
+    if generator.config.output.kind == "mulaw":
+        values = mulaw_decode(torch.arange(32), 32).numpy()
+        assert np.isin(np.concatenate(wavs), values).all()
+
+
+def test_seed_reproduces_and_varies(generator, rng):
+    (mel,) = mels(rng, 12)
+    speaker = [speaker_of(generator.model, 0)]
+    first, again, other = (generator.generate([mel], speaker, seed=s)[0] for s in (5, 5, 6))
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_batch_single_and_stream_are_bitwise_equal(generator, rng):
+    batch = mels(rng, 13, 5, 21)
+    speakers = [speaker_of(generator.model, i) for i in range(3)]
+    together = generator.generate(batch, speakers, temperature=0.7, seed=[3, 4, 5], chunk_frames=4)
+    for mel, speaker, seed, wav in zip(batch, speakers, [3, 4, 5], together):
+        alone = generator.generate([mel], [speaker], temperature=0.7, seed=seed, chunk_frames=4)[0]
+        chunks = list(generator.stream(mel, speaker, temperature=0.7, seed=seed, chunk_frames=4))
+        assert [len(c) for c in chunks[:-1]] == [4 * HOP] * (len(chunks) - 1)
+        np.testing.assert_array_equal(alone, wav)
+        np.testing.assert_array_equal(np.concatenate(chunks), wav)
+    # one seed for the whole batch: each utterance still comes out as it would alone
+    np.testing.assert_array_equal(
+        generator.generate(batch, speakers, seed=9, chunk_frames=4)[1],
+        generator.generate(batch[1:2], speakers[1:2], seed=9, chunk_frames=4)[0],
+    )
+
+
+def test_temperature_zero_is_the_models_most_likely_value(generator, rng):
+    model = generator.model
+    (mel,) = mels(rng, 10)
+    speaker = speaker_of(model, 1)
+    wav = generator.generate([mel], [speaker], temperature=0, seed=1)[0]
+    np.testing.assert_array_equal(wav, generator.generate([mel], [speaker], temperature=0, seed=2)[0])
+    params = model_params(model, mel, speaker, wav)
+    logits = params if generator.config.output.kind == "mulaw" else params[:, :3]
+    best = logits.argmax(axis=1)
+    if generator.config.output.kind == "mulaw":
+        expected = mulaw_decode(torch.from_numpy(best), 32).numpy()
+    else:
+        expected = np.clip(params[np.arange(len(wav)), 3 + best], -1, 1)
+    runner_up, top = np.sort(logits, axis=1)[:, -2:].T
+    clear = top - runner_up > 1e-3  # where float rounding cannot change the choice
+    assert clear.mean() > 0.9
+    np.testing.assert_allclose(wav[clear], expected[clear], rtol=0, atol=1e-5)
+
+
+def test_chunked_generation_matches_unchunked(generator, rng):
+    (mel,) = mels(rng, 20)
+    speaker = speaker_of(generator.model, 2)
+    whole = generator.generate([mel], [speaker], temperature=0, chunk_frames=20)[0]
+    for chunk in (1, 7):
+        np.testing.assert_allclose(generator.generate([mel], [speaker], temperature=0, chunk_frames=chunk)[0], whole, atol=1e-5)
+
+
+def test_long_input_is_conditioned_chunk_by_chunk(rng):
+    """Memory stays bounded: no conditioning is upsampled for more than one chunk at a time."""
+    generator = WaveNetGenerator(tiny_model())
+    lengths = []
+    generator.model.upsampler.register_forward_hook(lambda module, args, out: lengths.append(out.shape[1]))
+    (wav,) = generator.generate(mels(rng, 203), [0], chunk_frames=8)
+    assert len(wav) == 203 * HOP and max(lengths) == 8 * HOP and sum(lengths) == 203 * HOP
+
+
+def test_kernel_state_carries_across_chunks(generator, rng):
+    (mel,) = mels(rng, 9)
+    condition = generator.conditioning(mel, speaker_of(generator.model, 0))
+    outs = []
+    for pieces in ([0, len(condition)], [0, 5, 8, 40, len(condition)]):
+        ring, previous = kernel.new_rings(generator.net, 1)[0], np.float32(0.0)
+        out = np.empty(len(condition), np.float32)
+        for start, stop in zip(pieces, pieces[1:]):
+            previous = kernel.generate_chunk(
+                generator.net, ring, start, previous, np.uint64(7), 1.0, condition[start:stop], out[start:stop]
+            )
+        assert previous == out[-1]
+        outs.append(out)
+    np.testing.assert_array_equal(*outs)
+
+
+def constant_head_draws(kind, bias, temperature, seed, samples=16000):
+    """Samples from a tiny model whose head ignores its input, so every step draws from the
+    distribution that `bias` parameterizes."""
+    model = tiny_model(kind, speakers=0)
+    with torch.no_grad():
+        model.head[3].weight.zero_()
+        model.head[3].bias.copy_(torch.tensor(bias))
+    net = WaveNetGenerator(model).net
+    condition = np.zeros((samples, *net.conv_bias.shape), np.float32)
+    out = np.empty(samples, np.float32)
+    kernel.generate_chunk(net, kernel.new_rings(net, 1)[0], 0, np.float32(0.0), np.uint64(seed), temperature, condition, out)
+    return out
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.5])
+def test_mulaw_draws_follow_the_tempered_softmax(temperature, rng):
+    logits = rng.normal(0, 1.5, 32).astype(np.float32)
+    wav = constant_head_draws("mulaw", logits, temperature, seed=3)
+    values = mulaw_decode(torch.arange(32), 32).numpy()
+    frequencies = (wav[:, None] == values[None]).mean(axis=0)
+    expected = torch.softmax(torch.from_numpy(logits) / temperature, 0).numpy()
+    assert np.abs(frequencies - expected).max() < 0.01
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.3])
+def test_mol_draws_follow_the_mixture(temperature):
+    logits, means, log_scales = [0.0, 1.0, -0.5], [-0.5, 0.1, 0.6], [-3.0, -2.0, -2.5]
+    wav = np.sort(constant_head_draws("mol", logits + means + log_scales, temperature, seed=4))
+    weights = torch.softmax(torch.tensor(logits), 0).numpy()
+    scales = temperature * np.exp(log_scales)
+    cdf = sum(w / (1 + np.exp(-(wav[:, None] - m) / s)) for w, m, s in zip(weights, means, scales))[:, 0]
+    empirical = np.arange(1, len(wav) + 1) / len(wav)
+    assert np.abs(cdf - empirical).max() < 0.02  # Kolmogorov-Smirnov distance
+
+
+def test_speaker_mix_of_one_is_that_speaker(rng):
+    generator = WaveNetGenerator(tiny_model("mol", speakers=3))
+    (mel,) = mels(rng, 10)
+    one = generator.generate([mel], [0], seed=1)[0]
+    np.testing.assert_array_equal(generator.generate([mel], [{0: 1.0}], seed=1)[0], one)
+    assert not np.array_equal(generator.generate([mel], [{0: 0.5, 1: 0.5}], seed=1)[0], one)
+
+
+@pytest.mark.parametrize(
+    "speakers, call",
+    [
+        (3, lambda g, mel: g.generate([mel], [3])),
+        (3, lambda g, mel: g.generate([mel], [None])),
+        (3, lambda g, mel: g.generate([mel], [{5: 1.0}])),
+        (3, lambda g, mel: g.generate([mel], [0, 1])),
+        (0, lambda g, mel: g.generate([mel], [0])),
+        (0, lambda g, mel: g.generate([mel[:, :3]])),
+        (0, lambda g, mel: g.generate([mel], temperature=-1.0)),
+        (0, lambda g, mel: g.generate([mel], seed=[1, 2])),
+        (0, lambda g, mel: list(g.stream(mel, chunk_frames=0))),
+    ],
+)
+def test_bad_input_is_a_clear_error(speakers, call, rng):
+    generator = WaveNetGenerator(tiny_model(speakers=speakers))
+    with pytest.raises(TTSError):
+        call(generator, mels(rng, 4)[0])

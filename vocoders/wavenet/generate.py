@@ -1,0 +1,183 @@
+"""Fast WaveNet generation: conditioning in torch at frame rate, the per-sample loop in numba.
+
+    generator = WaveNetGenerator(model)
+    wavs = generator.generate([mel_a, mel_b], [0, {1: 0.5, 2: 0.5}], temperature=0.8, seed=7)
+    for chunk in generator.stream(mel, 3):
+        play(chunk)
+
+Utterances run chunk by chunk (`chunk_frames` frames at a time): the model computes a chunk's
+conditioning for every layer once, at frame rate with `context` frames of margin, and upsamples it
+for the chunk's samples; then kernel.generate_chunk runs those samples, the utterances of a batch
+in parallel threads. Memory stays bounded by the chunk, whatever the length. An utterance's output
+depends only on its mel, speaker, temperature, seed and chunk_frames: alone, in a batch or
+streamed, it is bitwise the same.
+"""
+
+import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tts.errors import TTSError
+from vocoders.wavenet import kernel
+from vocoders.wavenet.mulaw import mulaw_decode
+
+CHUNK_FRAMES = 8  # 2048 samples at hop 256: ~20 MB of conditioning per utterance for the default model
+
+
+def _array(tensor):
+    return np.ascontiguousarray(tensor.detach().cpu().float().numpy())
+
+
+def extract_net(model):
+    """The model's weights, once, as the kernel's contiguous float32 arrays."""
+    config = model.config
+    layers = model.layers
+    sizes = [(config.stack.kernel_size - 1) * dilation for dilation in config.stack.dilations]
+    channels = config.output.mulaw_channels
+    return kernel.Net(
+        input_weight=_array(model.input.weight[:, 0]),
+        input_bias=_array(model.input.bias),
+        conv_weight=np.stack([_array(layer.taps.weight) for layer in layers]),  # taps oldest first, as the rings are read
+        conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
+        out_weight=np.stack([_array(layer.out.weight) for layer in layers]),
+        out_bias=np.stack([_array(layer.out.bias) for layer in layers]),
+        head_weight1=_array(model.head[1].weight),
+        head_bias1=_array(model.head[1].bias),
+        head_weight2=_array(model.head[3].weight),
+        head_bias2=_array(model.head[3].bias),
+        skip_scale=np.float32(np.sqrt(1.0 / len(layers))),
+        dilations=np.array(config.stack.dilations, dtype=np.int64),
+        ring_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        kind=kernel.MULAW if config.output.kind == "mulaw" else kernel.MOL,
+        log_scale_min=np.float32(config.output.log_scale_min),
+        mulaw_values=mulaw_decode(torch.arange(channels), channels).numpy(),
+    )
+
+
+class WaveNetGenerator:
+    """Generates with a snapshot of `model`'s weights: build a new one after training it further."""
+
+    def __init__(self, model):
+        self.model = model
+        self.config = model.config
+        self.net = extract_net(model)
+        self.hop = model.upsampler.factor
+        self.context = model.upsampler.context
+        self.device = model.input.weight.device
+
+    def generate(self, mels, speakers=None, *, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+        """One float32 waveform of frames * hop samples per mel [frames, n_mels].
+
+        speakers: one per mel, each an index or an {index: weight} mix (None for a single-speaker
+        model). seed: an int for every utterance, or one per utterance."""
+        mels = list(mels)
+        pieces = [[] for _ in mels]
+        for chunk in self._chunks(mels, speakers, temperature, seed, chunk_frames):
+            for item, samples in chunk.items():
+                pieces[item].append(samples)
+        return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
+
+    def stream(self, mel, speaker=None, *, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+        """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
+        concatenation is generate([mel], [speaker], ...)[0]."""
+        return (chunk[0] for chunk in self._chunks([mel], [speaker], temperature, seed, chunk_frames))
+
+    def conditioning(self, mel, speaker=None, *, start=0, stop=None):
+        """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`."""
+        mel = self._mel(mel, 0)
+        stop = len(mel) if stop is None else stop
+        if not 0 <= start <= stop <= len(mel):
+            raise TTSError(f"frames {start}..{stop} are not within the mel's {len(mel)} frames")
+        return self._span(mel, self._speaker(speaker), start, stop)
+
+    def _chunks(self, mels, speakers, temperature, seed, chunk_frames):
+        """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
+        one per chunk, over the utterances still running."""
+        mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
+        speakers = [None] * len(mels) if speakers is None else list(speakers)
+        if len(speakers) != len(mels):
+            raise TTSError(f"got {len(speakers)} speakers for {len(mels)} mels; pass one per mel")
+        speakers = [self._speaker(speaker) for speaker in speakers]
+        if not isinstance(chunk_frames, numbers.Integral) or chunk_frames < 1:
+            raise TTSError(f"chunk_frames must be a positive integer, got {chunk_frames!r}")
+        return self._run(mels, speakers, _temperature(temperature), _seeds(seed, len(mels)), chunk_frames)
+
+    def _run(self, mels, speakers, temperature, seeds, chunk_frames):
+        rings = kernel.new_rings(self.net, len(mels))
+        previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
+        frames = [len(mel) for mel in mels]
+
+        def conditions(first):
+            """{utterance: its conditioning} for the chunk starting at frame `first`."""
+            stop = first + chunk_frames
+            return {u: self._span(mels[u], speakers[u], first, min(stop, frames[u])) for u in range(len(mels)) if frames[u] > first}
+
+        def run(item, start, condition):
+            out = np.empty(len(condition), np.float32)
+            previous[item] = kernel.generate_chunk(
+                self.net, rings[item], start, previous[item], seeds[item], temperature, condition, out
+            )
+            return out
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(mels), os.cpu_count() or 1))) as pool:
+            upcoming = conditions(0)
+            for first in range(0, max(frames, default=0), chunk_frames):
+                runs = {u: pool.submit(run, u, first * self.hop, condition) for u, condition in upcoming.items()}
+                upcoming = conditions(first + chunk_frames)  # while the kernels run
+                yield {u: samples.result() for u, samples in runs.items()}
+
+    def _span(self, mel, speaker, start, stop):
+        """Conditioning [samples, L, G] of frames start .. stop, equal to the whole mel's: the span's
+        frame-rate conditioning with `context` frames of margin, zeros beyond the utterance (as the
+        upsampler takes them), upsampled for the span's own frames only."""
+        low, high = max(start - self.context, 0), min(stop + self.context, len(mel))
+        with torch.no_grad():
+            frames = self.model.frame_conditioning(mel[None, low:high].to(self.device), speaker)
+            frames = F.pad(frames, (0, 0, self.context - (start - low), self.context - (high - stop)))
+            condition = self.model.upsampler(frames, trim=self.context)[0]
+        return condition.reshape(-1, *self.net.conv_bias.shape).cpu().numpy()
+
+    def _mel(self, mel, index):
+        n_mels = self.config.conditioning.n_mels
+        mel = np.asarray(mel, dtype=np.float32)
+        if mel.ndim != 2 or mel.shape[1] != n_mels:
+            raise TTSError(f"mel {index} has shape {mel.shape}; this WaveNet expects [frames, {n_mels}]")
+        return torch.from_numpy(mel)
+
+    def _speaker(self, speaker):
+        """The model's speaker argument: LongTensor [1], float weights [1, speakers], or None."""
+        names = self.config.conditioning.speakers
+        if not names:
+            if speaker is not None:
+                raise TTSError(f"this WaveNet has no speakers, got speaker {speaker!r}; pass None")
+            return None
+        valid = f"a speaker index 0..{len(names) - 1} or an {{index: weight}} mix"
+        if isinstance(speaker, numbers.Integral) and not isinstance(speaker, bool) and 0 <= speaker < len(names):
+            return torch.tensor([int(speaker)], device=self.device)
+        if isinstance(speaker, dict) and speaker:
+            weights = torch.zeros(1, len(names))
+            for index, weight in speaker.items():
+                known = isinstance(index, numbers.Integral) and 0 <= index < len(names)
+                if not known or not isinstance(weight, numbers.Real) or not np.isfinite(weight):
+                    raise TTSError(f"invalid speaker mix {speaker!r}; expected {valid} with finite weights")
+                weights[0, int(index)] = float(weight)
+            return weights.to(self.device)
+        raise TTSError(f"invalid speaker {speaker!r}; this WaveNet expects {valid}")
+
+
+def _temperature(temperature):
+    if not isinstance(temperature, numbers.Real) or not 0 <= temperature < float("inf"):
+        raise TTSError(f"temperature must be a finite number >= 0, got {temperature!r}")
+    return float(temperature)
+
+
+def _seeds(seed, count):
+    """One uint64 seed per utterance from an int or a sequence of ints."""
+    seeds = [seed] * count if isinstance(seed, numbers.Integral) else list(seed)
+    if len(seeds) != count or not all(isinstance(s, numbers.Integral) for s in seeds):
+        raise TTSError(f"seed must be an int or one int per utterance ({count}), got {seed!r}")
+    return np.array([int(s) % 2**64 for s in seeds], dtype=np.uint64)

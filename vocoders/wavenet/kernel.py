@@ -1,0 +1,231 @@
+"""The compiled per-sample loop of WaveNet generation (numba, on float32 NumPy arrays).
+
+One call runs a whole chunk of samples: for each sample, every layer's dilated convolution reads
+its past inputs from a per-layer ring buffer, then the gated unit, the residual and skip paths, the
+output head, and the draw of the next sample, which is fed back as the next input. No Python runs
+per sample. Conditioning arrives precomputed at sample rate (generate.py).
+
+Random numbers come from a counter-based hash: splitmix64 of (seed, sample index, draw number).
+An utterance's samples therefore depend on its own conditioning, temperature and seed only, so it
+comes out bitwise the same alone, in a batch, or streamed in chunks.
+"""
+
+from collections import namedtuple
+
+import numba
+import numpy as np
+
+MULAW, MOL = 0, 1
+
+# The network laid out for the loop. Matrices are [out, in] (as torch's Linear keeps them): each
+# output is a dot product over a contiguous row, which the compiler vectorizes.
+Net = namedtuple(
+    "Net",
+    [
+        "input_weight",  # [R]: previous sample -> first layer input
+        "input_bias",  # [R]
+        "conv_weight",  # [L, G, K * R]: column k * R + r multiplies x[t - (K - 1 - k) * dilation][r]
+        "conv_bias",  # [L, G]
+        "out_weight",  # [L, R + S, G / 2]: the residual and skip 1x1s stacked
+        "out_bias",  # [L, R + S]
+        "head_weight1",  # [S, S]
+        "head_bias1",  # [S]
+        "head_weight2",  # [C, S]
+        "head_bias2",  # [C]
+        "skip_scale",  # float32: sqrt(1 / L)
+        "dilations",  # [L] int64
+        "ring_offsets",  # [L + 1] int64: layer l's ring is rows ring_offsets[l]:ring_offsets[l + 1]
+        "kind",  # MULAW or MOL
+        "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
+        "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)
+    ],
+)
+
+ZERO = np.float32(0.0)
+HALF = np.float32(0.5)
+SQRT_HALF = np.float32(np.sqrt(0.5))
+# tanh as Eigen's rational fit on [-7.9, 7.9] (error < 4e-7): plain arithmetic, so the gated unit
+# vectorizes, where libm's tanhf and expf are scalar calls that cost as much as the convolution.
+TANH_CLAMP = np.float32(7.90531110763549805)
+TANH_P = tuple(  # numerator / x, in powers of x², highest first
+    np.float32(c)
+    for c in (-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
+              1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
+)
+TANH_Q = tuple(np.float32(c) for c in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03))
+DRAWS = np.uint64(2)  # random numbers per sample: component or class, then the logistic's noise
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def new_rings(net, batch):
+    """Zeroed ring buffers [batch, rows, R]: zeros are the causal left padding of every layer."""
+    return np.zeros((batch, net.ring_offsets[-1], len(net.input_bias)), dtype=np.float32)
+
+
+@numba.njit(cache=True)
+def _splitmix64(z):
+    z = z + GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * MIX1
+    z = (z ^ (z >> np.uint64(27))) * MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True)
+def _uniform(seed, sample, draw):
+    """A float64 in (0, 1), a pure function of its arguments."""
+    z = _splitmix64(_splitmix64(seed) + np.uint64(sample) * DRAWS + np.uint64(draw))
+    return (np.float64(z >> np.uint64(11)) + 0.5) / 9007199254740992.0  # 53 bits
+
+
+@numba.njit(cache=True)
+def _tanh(x):
+    x = min(max(x, -TANH_CLAMP), TANH_CLAMP)
+    x2 = x * x
+    p = TANH_P[0]
+    for c in TANH_P[1:]:
+        p = p * x2 + c
+    q = TANH_Q[0]
+    for c in TANH_Q[1:]:
+        q = q * x2 + c
+    return x * p / q
+
+
+@numba.njit(cache=True)
+def _workspace(net):
+    residual = len(net.input_bias)
+    layers, gates, taps = net.conv_weight.shape
+    skip = len(net.head_bias1)
+    return (
+        np.empty(residual, np.float32),  # x: the current layer's input
+        np.empty(taps, np.float32),  # the conv's inputs, oldest tap first
+        np.empty(gates, np.float32),
+        np.empty(gates // 2, np.float32),  # z
+        np.empty(residual + skip, np.float32),  # residual and skip outputs of one layer
+        np.empty(skip, np.float32),  # the skip sum
+        np.empty(skip, np.float32),  # the head's hidden layer, after its ReLU
+        np.empty(len(net.head_bias2), np.float64),  # class or component probabilities
+    )
+
+
+# Fused multiply-adds, and sums regrouped so they vectorize: the order is fixed when this compiles,
+# so every call of one compiled kernel computes bitwise the same.
+@numba.njit(cache=True, fastmath={"contract", "reassoc"})
+def _step(net, ring, sample, previous, condition, work, params):
+    """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
+    each layer's input into its ring."""
+    x, taps, gate, z, out, skips, hidden, _ = work
+    residual = len(x)
+    layers, gates, n_taps = net.conv_weight.shape
+    kernel = n_taps // residual
+    half = gates // 2
+    skip = len(skips)
+    for r in range(residual):
+        x[r] = net.input_weight[r] * previous + net.input_bias[r]
+    skips[:] = ZERO
+    for layer in range(layers):
+        dilation = net.dilations[layer]
+        base = net.ring_offsets[layer]
+        size = net.ring_offsets[layer + 1] - base  # (K - 1) * dilation: the past this layer sees
+        for k in range(kernel - 1):
+            row = base + (sample - (kernel - 1 - k) * dilation) % size
+            for r in range(residual):
+                taps[k * residual + r] = ring[row, r]
+        row = base + sample % size  # the oldest tap's slot, read above, now takes x[t]
+        for r in range(residual):
+            taps[(kernel - 1) * residual + r] = x[r]
+            ring[row, r] = x[r]
+        weight = net.conv_weight[layer]
+        for g in range(gates):
+            total = net.conv_bias[layer, g] + condition[layer, g]
+            for i in range(n_taps):
+                total += weight[g, i] * taps[i]
+            gate[g] = total
+        for h in range(half):
+            z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
+        weight = net.out_weight[layer]
+        for o in range(residual + skip):
+            total = net.out_bias[layer, o]
+            for h in range(half):
+                total += weight[o, h] * z[h]
+            out[o] = total
+        for r in range(residual):
+            x[r] = (x[r] + out[r]) * SQRT_HALF
+        for s in range(skip):
+            skips[s] += out[residual + s]
+    for s in range(skip):
+        skips[s] = max(skips[s] * net.skip_scale, ZERO)
+    for s in range(skip):
+        total = net.head_bias1[s]
+        for i in range(skip):
+            total += net.head_weight1[s, i] * skips[i]
+        hidden[s] = max(total, ZERO)
+    for c in range(len(params)):
+        total = net.head_bias2[c]
+        for s in range(skip):
+            total += net.head_weight2[c, s] * hidden[s]
+        params[c] = total
+
+
+@numba.njit(cache=True)
+def _categorical(logits, temperature, u, probs):
+    """Index drawn from softmax(logits / temperature) with the uniform `u`."""
+    top = np.float64(logits.max())
+    total = 0.0
+    for i in range(len(logits)):
+        probs[i] = np.exp((np.float64(logits[i]) - top) / temperature)
+        total += probs[i]
+    threshold = u * total
+    for i in range(len(logits)):
+        threshold -= probs[i]
+        if threshold < 0.0:
+            return i
+    return len(logits) - 1  # rounding left u * total past the last partial sum
+
+
+@numba.njit(cache=True)
+def _draw(net, params, temperature, seed, sample, probs):
+    """The next sample in [-1, 1] from the head's params; temperature 0 is deterministic."""
+    if net.kind == MULAW:
+        if temperature == 0.0:
+            return net.mulaw_values[np.argmax(params)]
+        return net.mulaw_values[_categorical(params, temperature, _uniform(seed, sample, 0), probs)]
+    mixtures = len(params) // 3
+    logits = params[:mixtures]
+    if temperature == 0.0:  # the mean of the most likely component
+        k = np.argmax(logits)
+        return np.float32(min(max(np.float64(params[mixtures + k]), -1.0), 1.0))
+    # like distributions.mol_sample: pick a component by its weight, scale its noise by temperature
+    k = _categorical(logits, 1.0, _uniform(seed, sample, 0), probs)
+    u = min(max(_uniform(seed, sample, 1), 1e-5), 1.0 - 1e-5)
+    scale = np.exp(np.float64(max(params[2 * mixtures + k], net.log_scale_min)))
+    value = np.float64(params[mixtures + k]) + temperature * scale * (np.log(u) - np.log1p(-u))
+    return np.float32(min(max(value, -1.0), 1.0))
+
+
+@numba.njit(cache=True, nogil=True)
+def generate_chunk(net, ring, start, previous, seed, temperature, condition, out):
+    """Samples start .. start + len(out) of one utterance into `out`, from their conditioning
+    [len(out), L, G], the utterance's rings [rows, R] (updated in place) and the sample before
+    `start`; returns the last sample. It releases the GIL, so threads run utterances in parallel
+    (numba's own threads would spin against torch's OpenMP pool between chunks)."""
+    work = _workspace(net)
+    params = np.empty(len(net.head_bias2), np.float32)
+    for i in range(len(out)):
+        _step(net, ring, start + i, previous, condition[i], work, params)
+        previous = _draw(net, params, temperature, seed, start + i, work[-1])
+        out[i] = previous
+    return previous
+
+
+@numba.njit(cache=True)
+def teacher_forced(net, previous, condition):
+    """Output params [T, C] given the true previous samples [T] (previous[0] = 0) and the
+    conditioning [T, L, G]: the incremental path, to check against the model's `stack`."""
+    ring = np.zeros((net.ring_offsets[-1], len(net.input_bias)), np.float32)
+    work = _workspace(net)
+    params = np.empty((len(previous), len(net.head_bias2)), np.float32)
+    for t in range(len(previous)):
+        _step(net, ring, t, previous[t], condition[t], work, params[t])
+    return params

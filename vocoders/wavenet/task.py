@@ -1,0 +1,111 @@
+"""WaveNet as a Task for the shared training loop, and the whole run: manifest in, weights out."""
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tts.atomic import write_text_atomic
+from tts.config import config_to_dict
+from tts.errors import TTSError
+from tts.training import Task, TrainConfig, export_weights, train
+from vocoders.wavenet.config import WaveNetConfig
+from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
+from vocoders.wavenet.distributions import mol_loss, mulaw_loss
+from vocoders.wavenet.model import KIND, WaveNet
+from vocoders.wavenet.mulaw import mulaw_quantize
+from vocoders.wavenet.upsample import upsample_context
+
+WEIGHTS_FILE = "wavenet.safetensors"
+CONFIG_FILE = "wavenet.yaml"
+
+
+def default_train_config():
+    return TrainConfig(
+        out_dir="exp/wavenet",
+        max_steps=200_000,
+        batch_size=8,
+        lr=1e-3,
+        warmup_steps=200,
+        lr_decay="cosine",
+        min_lr_ratio=0.05,
+        ema_decay=0.9995,
+        checkpoint_every=500,
+        log_every=50,
+        amp="bf16",  # autocast on CPU too: this CPU has AVX-512 BF16 (bench/wavenet_training.py)
+    )
+
+
+@dataclass
+class WaveNetRunConfig:
+    model: WaveNetConfig = field(default_factory=WaveNetConfig)  # n_mels and speakers come from the data
+    data: WaveNetDataConfig = field(default_factory=WaveNetDataConfig)
+    train: TrainConfig = field(default_factory=default_train_config)
+
+
+class WaveNetTask(Task):
+    kind = KIND
+
+    def __init__(self, model_config, dataset, spec):
+        if model_config.hop_length != spec.hop_length:
+            raise TTSError(
+                f"upsample_scales {list(model_config.conditioning.upsample_scales)} multiply to "
+                f"{model_config.hop_length}, but the FeatureSpec's hop_length is {spec.hop_length}"
+            )
+        self.model_config = model_config
+        self.dataset = dataset
+        self.spec = spec
+
+    def build_model(self):
+        return WaveNet(self.model_config)
+
+    def loss(self, model, batch):
+        output = self.model_config.output
+        previous, target = batch["previous"], batch["target"]
+        if output.kind == "mulaw":  # the model hears what it will generate: μ-law levels
+            previous = mulaw_quantize(previous, output.mulaw_channels)
+        speaker = batch["speaker"] if self.model_config.conditioning.speakers else None
+        params = model(previous, batch["mel"], speaker, frame_mask=batch["frame_mask"], context=self.dataset.context)
+        if output.kind == "mulaw":
+            loss = mulaw_loss(params, target, output.mulaw_channels)
+        else:
+            loss = mol_loss(params, target, bins=output.mol_bins, log_scale_min=output.log_scale_min)
+        return loss, {f"{output.kind}_nll": loss.detach()}
+
+
+def run_speakers(utterances, speakers):
+    """The embedding's speaker order: `speakers` (a corpus speaker table) or the sorted ids; one
+    speaker needs no global conditioning."""
+    present = sorted({u.speaker for u in utterances})
+    order = tuple(speakers) if speakers else tuple(present)
+    missing = sorted(set(present) - set(order))
+    if missing:
+        raise TTSError(f"speakers {missing} are in the manifest but not in its speaker table")
+    return order if len(order) > 1 else ()
+
+
+def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
+    """Train on every usable utterance of the manifest; returns the exported weights' path
+    (`<out_dir>/wavenet.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
+    utterances, skipped = prepare_corpus(manifest_path, run.data, progress=progress)
+    for utterance_id, reason in sorted(skipped.items()):
+        print(f"skipped {utterance_id}: {reason}")
+    conditioning = dataclasses.replace(
+        run.model.conditioning, n_mels=run.data.spec.n_mels, speakers=run_speakers(utterances, speakers)
+    )
+    model_config = dataclasses.replace(run.model, conditioning=conditioning)
+    dataset = SegmentDataset(
+        utterances,
+        conditioning.speakers,
+        segment_frames=run.data.segment_frames,
+        context=upsample_context(conditioning.upsample_scales),
+        hop_length=run.data.spec.hop_length,
+    )
+    out_dir = Path(run.train.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = dataclasses.replace(run, model=model_config)
+    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    task = WaveNetTask(model_config, dataset, run.data.spec)
+    result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
+    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
