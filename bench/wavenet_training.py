@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from vocoders.wavenet.config import ConditioningConfig, WaveNetConfig
+from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig
 from vocoders.wavenet.distributions import mol_loss
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.upsample import Upsampler, upsample_context
@@ -72,7 +72,7 @@ class PlainWaveNet(nn.Module):
 def step_seconds(model, forward, batch, *, steps, bf16):
     """Best wall time of one training step (forward, MoL loss, backward, AdamW update)."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    output = WaveNetConfig().output
+    output = OutputConfig(kind="mol")
 
     def step():
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
@@ -98,7 +98,12 @@ def main():
     parser.add_argument("--segment-frames", type=int, default=16)
     parser.add_argument("--no-compile", action="store_true", help="skip the torch.compile row")
     args = parser.parse_args()
-    config = WaveNetConfig(conditioning=ConditioningConfig(n_mels=80, speakers=tuple(f"s{i}" for i in range(8))))
+    # the sizes of the issue's plain-PyTorch measurement, with the mixture-of-logistics head
+    config = WaveNetConfig(
+        stack=StackConfig(residual_channels=64, gate_channels=128, skip_channels=64),
+        output=OutputConfig(kind="mol"),
+        conditioning=ConditioningConfig(n_mels=80, speakers=tuple(f"s{i}" for i in range(8))),
+    )
     hop, context = config.hop_length, upsample_context(config.conditioning.upsample_scales)
     samples = args.segment_frames * hop
     generator = torch.Generator().manual_seed(0)

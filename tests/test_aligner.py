@@ -322,3 +322,32 @@ def test_run_config_overrides_are_checked():
     assert (run.train.lr, run.model.mel_encoder.layers, run.data.spec.hop_length) == (0.003, 2, 128)
     with pytest.raises(TTSError, match="unknown field 'attention_dimm'"):
         apply_overrides(AlignerRunConfig(), ["model.attention_dimm=3"])
+
+
+def test_mel_deltas_are_symmetric_regression_slopes():
+    from frontends.aligner.model import _deltas
+
+    ramp = torch.arange(12.0).repeat(2, 3, 1)  # [batch, channels, frames], slope 1
+    for width in (1, 2):
+        deltas = _deltas(ramp, width)
+        assert deltas.shape == ramp.shape
+        torch.testing.assert_close(deltas[..., width:-width], torch.ones(2, 3, 12 - 2 * width))
+    flipped = _deltas(ramp.flip(-1), 1).flip(-1)
+    torch.testing.assert_close(flipped, -_deltas(ramp, 1))  # no frame shift: time reversal negates
+
+
+def test_deltas_widen_the_mel_encoder_and_old_checkpoints_load_without_them(tmp_path):
+    from dataclasses import replace
+
+    from tts.checkpoint import save_weights
+    from tts.config import config_to_dict
+
+    plain = Aligner(tiny_aligner_config())
+    with_deltas = Aligner(replace(tiny_aligner_config(), mel_deltas=1))
+    assert with_deltas.mel_encoder.blocks[0].conv.in_channels == 2 * plain.mel_encoder.blocks[0].conv.in_channels
+    config = config_to_dict(plain.config)
+    del config["mel_deltas"]  # a checkpoint written before the field existed
+    path = tmp_path / "old.safetensors"
+    save_weights(path, plain.state_dict(), kind="aligner", config=config, spec=FeatureSpec(n_mels=8))
+    assert Aligner.load(path).config.mel_deltas == 0
+    assert AlignerRunConfig().model.mel_deltas == 1

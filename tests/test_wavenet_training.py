@@ -125,3 +125,10 @@ def test_cli_trains_and_rejects_a_hop_the_upsampler_cannot_make(manifest, tmp_pa
                    *spec_args, *tiny, "model.conditioning.upsample_scales=[4,4]"])
     assert status == 1
     assert "multiply to 16" in capsys.readouterr().err
+
+
+def test_describe_reports_the_receptive_field():
+    from vocoders.wavenet.task import describe
+
+    line = describe(WaveNetConfig(), 22050)
+    assert "receptive field 2047 samples (92.8 ms)" in line and "no speakers" in line

@@ -37,7 +37,7 @@ class AlignerConfig:
     mel_encoder: ConvStackConfig = field(default_factory=lambda: ConvStackConfig(kernel_size=1))
     speaker_dim: int = 64  # speaker embedding added to the mel encoder; unused with one speaker
     # Fixed symmetric context for the frame-wise mel encoder: regression deltas over +-N frames
-    # appended to the mels (0 = none; runs default to 2, task.py). Unlike a learned kernel, they
+    # appended to the mels (0 = none; runs default to 1, task.py). Unlike a learned kernel, they
     # cannot shift a frame's features.
     mel_deltas: int = 0
     temperature: float = 0.0005  # scales the squared distances before the softmax (RAD-TTS)

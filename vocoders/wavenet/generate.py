@@ -33,29 +33,37 @@ def _array(tensor):
 
 
 def extract_net(model):
-    """The model's weights, once, as the kernel's contiguous float32 arrays."""
+    """The model's weights, once, as the kernel's contiguous float32 arrays (kernel.Net)."""
     config = model.config
     layers = model.layers
+    residual = config.stack.residual_channels
     sizes = [(config.stack.kernel_size - 1) * dilation for dilation in config.stack.dilations]
     channels = config.output.mulaw_channels
-    return kernel.Net(
-        input_weight=_array(model.input.weight[:, 0]),
-        input_bias=_array(model.input.bias),
-        conv_weight=np.stack([_array(layer.taps.weight) for layer in layers]),  # taps oldest first, as the rings are read
-        conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
-        out_weight=np.stack([_array(layer.out.weight) for layer in layers]),
-        out_bias=np.stack([_array(layer.out.bias) for layer in layers]),
-        head_weight1=_array(model.head[1].weight),
-        head_bias1=_array(model.head[1].bias),
-        head_weight2=_array(model.head[3].weight),
-        head_bias2=_array(model.head[3].bias),
-        skip_scale=np.float32(np.sqrt(1.0 / len(layers))),
-        dilations=np.array(config.stack.dilations, dtype=np.int64),
-        ring_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
-        kind=kernel.MULAW if config.output.kind == "mulaw" else kernel.MOL,
-        log_scale_min=np.float32(config.output.log_scale_min),
-        mulaw_values=mulaw_decode(torch.arange(channels), channels).numpy(),
-    )
+    with torch.no_grad():
+        # out's residual rows and bias divided by sqrt 2: the kernel computes (x + residual) / sqrt 2
+        # as x / sqrt 2 plus the scaled 1x1, straight into the next layer's input
+        scale = torch.ones(config.stack.residual_channels + config.stack.skip_channels)
+        scale[:residual] = np.sqrt(0.5)
+        out_weight = [layer.out.weight * scale[:, None] for layer in layers]
+        return kernel.Net(
+            input_weight=_array(model.input.weight[:, 0]),
+            input_bias=_array(model.input.bias),
+            conv_weight=np.stack([_array(layer.taps.weight.t()) for layer in layers]),  # taps oldest first, as the rings are read
+            conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
+            out_weight=np.stack([_array(weight.t()) for weight in out_weight]),
+            residual_bias=np.stack([_array(layer.out.bias[:residual] * np.sqrt(0.5)) for layer in layers]),
+            skip_bias=_array(sum(layer.out.bias[residual:] for layer in layers)),
+            head_weight1=_array(model.head[1].weight.t()),
+            head_bias1=_array(model.head[1].bias),
+            head_weight2=_array(model.head[3].weight.t()),
+            head_bias2=_array(model.head[3].bias),
+            skip_scale=np.float32(np.sqrt(1.0 / len(layers))),
+            dilations=np.array(config.stack.dilations, dtype=np.int64),
+            ring_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            kind=kernel.MULAW if config.output.kind == "mulaw" else kernel.MOL,
+            log_scale_min=np.float32(config.output.log_scale_min),
+            mulaw_values=mulaw_decode(torch.arange(channels), channels).numpy(),
+        )
 
 
 class WaveNetGenerator:

@@ -17,20 +17,22 @@ import numpy as np
 
 MULAW, MOL = 0, 1
 
-# The network laid out for the loop. Matrices are [out, in] (as torch's Linear keeps them): each
-# output is a dot product over a contiguous row, which the compiler vectorizes.
+# The network laid out for the loop. Matrices are [in, out], the transpose of torch's Linear: a
+# product adds rows scaled by the inputs into the outputs (_accumulate), which vectorizes over the
+# outputs.
 Net = namedtuple(
     "Net",
     [
         "input_weight",  # [R]: previous sample -> first layer input
         "input_bias",  # [R]
-        "conv_weight",  # [L, G, K * R]: column k * R + r multiplies x[t - (K - 1 - k) * dilation][r]
+        "conv_weight",  # [L, K * R, G]: row k * R + r multiplies x[t - (K - 1 - k) * dilation][r]
         "conv_bias",  # [L, G]
-        "out_weight",  # [L, R + S, G / 2]: the residual and skip 1x1s stacked
-        "out_bias",  # [L, R + S]
+        "out_weight",  # [L, G / 2, R + S]: the residual and skip 1x1s side by side, residual ones / sqrt 2
+        "residual_bias",  # [L, R]: the residual 1x1's bias / sqrt 2
+        "skip_bias",  # [S]: the skip 1x1s' biases summed over the layers
         "head_weight1",  # [S, S]
         "head_bias1",  # [S]
-        "head_weight2",  # [C, S]
+        "head_weight2",  # [S, C]
         "head_bias2",  # [C]
         "skip_scale",  # float32: sqrt(1 / L)
         "dilations",  # [L] int64
@@ -95,77 +97,77 @@ def _tanh(x):
 @numba.njit(cache=True)
 def _workspace(net):
     residual = len(net.input_bias)
-    layers, gates, taps = net.conv_weight.shape
+    layers, taps, gates = net.conv_weight.shape
     skip = len(net.head_bias1)
     return (
-        np.empty(residual, np.float32),  # x: the current layer's input
-        np.empty(taps, np.float32),  # the conv's inputs, oldest tap first
+        np.empty(residual + skip, np.float32),  # the current layer's input x | the running skip sum
         np.empty(gates, np.float32),
         np.empty(gates // 2, np.float32),  # z
-        np.empty(residual + skip, np.float32),  # residual and skip outputs of one layer
-        np.empty(skip, np.float32),  # the skip sum
-        np.empty(skip, np.float32),  # the head's hidden layer, after its ReLU
+        np.empty(skip, np.float32),  # the head's hidden layer
         np.empty(len(net.head_bias2), np.float64),  # class or component probabilities
     )
 
 
-# Fused multiply-adds, and sums regrouped so they vectorize: the order is fixed when this compiles,
-# so every call of one compiled kernel computes bitwise the same.
-@numba.njit(cache=True, fastmath={"contract", "reassoc"})
+@numba.njit(cache=True, fastmath={"contract"})
+def _accumulate(weight, x, y):
+    """y += weight.T @ x for weight [in, out]: rows of `weight` scaled and added to `y`, four at
+    a time, so each pass over `y` does four fused multiply-adds per element; it vectorizes over
+    `y` with no horizontal sums, and the order of the sums is fixed."""
+    rows, columns = weight.shape
+    i = 0
+    while i + 4 <= rows:
+        a, b, c, d = x[i], x[i + 1], x[i + 2], x[i + 3]
+        w0, w1, w2, w3 = weight[i], weight[i + 1], weight[i + 2], weight[i + 3]
+        for j in range(columns):
+            y[j] = y[j] + w0[j] * a + w1[j] * b + w2[j] * c + w3[j] * d
+        i += 4
+    while i < rows:
+        a, w0 = x[i], weight[i]
+        for j in range(columns):
+            y[j] = y[j] + w0[j] * a
+        i += 1
+
+
+@numba.njit(cache=True, fastmath={"contract"})
 def _step(net, ring, sample, previous, condition, work, params):
     """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
     each layer's input into its ring."""
-    x, taps, gate, z, out, skips, hidden, _ = work
-    residual = len(x)
-    layers, gates, n_taps = net.conv_weight.shape
+    state, gate, z, hidden, _ = work
+    residual = len(net.input_bias)
+    layers, n_taps, gates = net.conv_weight.shape
     kernel = n_taps // residual
     half = gates // 2
-    skip = len(skips)
+    x = state[:residual]
     for r in range(residual):
         x[r] = net.input_weight[r] * previous + net.input_bias[r]
-    skips[:] = ZERO
+    state[residual:] = net.skip_bias  # every layer's skip bias, summed
     for layer in range(layers):
         dilation = net.dilations[layer]
         base = net.ring_offsets[layer]
         size = net.ring_offsets[layer + 1] - base  # (K - 1) * dilation: the past this layer sees
-        for k in range(kernel - 1):
-            row = base + (sample - (kernel - 1 - k) * dilation) % size
-            for r in range(residual):
-                taps[k * residual + r] = ring[row, r]
-        row = base + sample % size  # the oldest tap's slot, read above, now takes x[t]
-        for r in range(residual):
-            taps[(kernel - 1) * residual + r] = x[r]
-            ring[row, r] = x[r]
         weight = net.conv_weight[layer]
         for g in range(gates):
-            total = net.conv_bias[layer, g] + condition[layer, g]
-            for i in range(n_taps):
-                total += weight[g, i] * taps[i]
-            gate[g] = total
+            gate[g] = net.conv_bias[layer, g] + condition[layer, g]
+        for k in range(kernel - 1):  # the past taps, oldest first
+            _accumulate(weight[k * residual : (k + 1) * residual], ring[base + (sample - (kernel - 1 - k) * dilation) % size], gate)
+        _accumulate(weight[(kernel - 1) * residual :], x, gate)
+        ring[base + sample % size] = x  # the oldest tap's slot, read above, now takes x[t]
         for h in range(half):
             z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
-        weight = net.out_weight[layer]
-        for o in range(residual + skip):
-            total = net.out_bias[layer, o]
-            for h in range(half):
-                total += weight[o, h] * z[h]
-            out[o] = total
+        # x <- (x + residual) / sqrt 2 and skips += skip at once: out_weight's and residual_bias's
+        # residual part come scaled by 1 / sqrt 2
         for r in range(residual):
-            x[r] = (x[r] + out[r]) * SQRT_HALF
-        for s in range(skip):
-            skips[s] += out[residual + s]
-    for s in range(skip):
+            x[r] = x[r] * SQRT_HALF + net.residual_bias[layer, r]
+        _accumulate(net.out_weight[layer], z, state)
+    skips = state[residual:]
+    for s in range(len(skips)):
         skips[s] = max(skips[s] * net.skip_scale, ZERO)
-    for s in range(skip):
-        total = net.head_bias1[s]
-        for i in range(skip):
-            total += net.head_weight1[s, i] * skips[i]
-        hidden[s] = max(total, ZERO)
-    for c in range(len(params)):
-        total = net.head_bias2[c]
-        for s in range(skip):
-            total += net.head_weight2[c, s] * hidden[s]
-        params[c] = total
+    hidden[:] = net.head_bias1
+    _accumulate(net.head_weight1, skips, hidden)
+    for s in range(len(hidden)):
+        hidden[s] = max(hidden[s], ZERO)
+    params[:] = net.head_bias2
+    _accumulate(net.head_weight2, hidden, params)
 
 
 @numba.njit(cache=True)

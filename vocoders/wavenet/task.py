@@ -74,6 +74,18 @@ class WaveNetTask(Task):
         return loss, {f"{output.kind}_nll": loss.detach()}
 
 
+def describe(config, sample_rate):
+    """One line: the sizes that matter, the receptive field and the parameter count."""
+    stack, field_ = config.stack, config.stack.receptive_field
+    parameters = sum(p.numel() for p in WaveNet(config).parameters())
+    speakers = len(config.conditioning.speakers) or "no"
+    return (
+        f"WaveNet: {stack.layers} layers (residual {stack.residual_channels}, gate {stack.gate_channels}, "
+        f"skip {stack.skip_channels}), {config.output.kind} output, receptive field {field_} samples "
+        f"({field_ / sample_rate * 1000:.1f} ms), {parameters:,} parameters, {speakers} speakers"
+    )
+
+
 def run_speakers(utterances, speakers):
     """The embedding's speaker order: `speakers` (a corpus speaker table) or the sorted ids; one
     speaker needs no global conditioning."""
@@ -107,5 +119,7 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     run = dataclasses.replace(run, model=model_config)
     write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = WaveNetTask(model_config, dataset, run.data.spec)
+    if progress:
+        print(describe(model_config, run.data.spec.sample_rate))
     result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
     return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)

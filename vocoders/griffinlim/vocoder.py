@@ -1,0 +1,95 @@
+"""Griffin-Lim: phase reconstruction from the mel alone, the baseline every neural vocoder is
+measured against.
+
+The log-mel is exponentiated and mapped back to a linear magnitude spectrogram by non-negative
+least squares against the same Slaney filterbank (librosa's mel_to_stft), then fast Griffin-Lim
+(Perraudin et al. 2013: momentum on the phase updates; librosa.griffinlim) estimates the phase on
+the FeatureSpec's STFT, with HiFi-GAN framing: no centering, so frame k covers samples
+[k * hop, (k + 1) * hop) and n frames give n * hop samples.
+"""
+
+import json
+from pathlib import Path
+
+import librosa
+import numpy as np
+
+from tts.checkpoint import load_weights
+from tts.errors import TTSError
+from tts.features import LOG_BASES, FeatureSpec
+from tts.mel import padding
+from vocoders.base import Vocoder
+
+SETTINGS_FILE = "griffinlim.json"
+
+
+class GriffinLimVocoder(Vocoder):
+    name = "griffinlim"
+    needs = ("mel",)
+
+    def __init__(self, spec=FeatureSpec(), *, iterations=32, momentum=0.99, seed=0):
+        super().__init__(spec)
+        if iterations < 1 or not 0 <= momentum < 1:
+            raise TTSError(f"Griffin-Lim needs iterations >= 1 and momentum in [0, 1), got {iterations}, {momentum}")
+        self.iterations = iterations
+        self.momentum = momentum
+        self.seed = seed
+
+    @classmethod
+    def load(cls, path):
+        """From a settings file (or a folder holding griffinlim.json): {"spec": {...},
+        "iterations": 32, "momentum": 0.99}; or from any checkpoint, taking its FeatureSpec."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / SETTINGS_FILE
+        if path.suffix == ".safetensors":
+            spec = load_weights(path).spec
+            if spec is None:
+                raise TTSError(f"{path}: the checkpoint has no FeatureSpec to invert")
+            return cls(spec)
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+            spec = FeatureSpec.from_dict(settings.pop("spec"))
+            return cls(spec, **settings)
+        except FileNotFoundError:
+            raise TTSError(f"{path}: no such Griffin-Lim settings file") from None
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+            raise TTSError(f"{path}: not a Griffin-Lim settings file ({error})") from None
+
+    def save(self, path):
+        settings = {"spec": self.spec.to_dict(), "iterations": self.iterations, "momentum": self.momentum, "seed": self.seed}
+        Path(path).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+    def render(self, utterances):
+        return [self.invert(utterance.mel) for utterance in utterances]
+
+    def magnitude(self, mel):
+        """Linear STFT magnitude [n_fft // 2 + 1, frames] from a log-mel [frames, n_mels]."""
+        mel = np.asarray(mel, dtype=np.float64)
+        if mel.ndim != 2 or mel.shape[1] != self.spec.n_mels:
+            raise TTSError(f"expected a log-mel [frames, {self.spec.n_mels}], got shape {mel.shape}")
+        power = np.power(LOG_BASES[self.spec.log_base], mel.T)
+        spec = self.spec
+        return librosa.feature.inverse.mel_to_stft(
+            power, sr=spec.sample_rate, n_fft=spec.n_fft, power=1.0, fmin=spec.fmin, fmax=spec.fmax
+        )
+
+    def invert(self, mel):
+        """Waveform float32 [frames * hop] from a log-mel [frames, n_mels]."""
+        spec = self.spec
+        magnitude = self.magnitude(mel)
+        frames = magnitude.shape[1]
+        wav = librosa.griffinlim(
+            magnitude,
+            n_iter=self.iterations,
+            hop_length=spec.hop_length,
+            win_length=spec.win_length,
+            n_fft=spec.n_fft,
+            center=False,
+            momentum=self.momentum,
+            random_state=self.seed,
+        )
+        left, _ = padding(spec)  # the analysis padded this much before sample 0
+        wav = wav[left : left + frames * spec.hop_length]
+        wav = np.pad(wav, (0, frames * spec.hop_length - len(wav)))
+        return np.clip(wav, -1.0, 1.0).astype(np.float32)
