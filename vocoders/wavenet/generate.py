@@ -37,7 +37,7 @@ def extract_net(model):
     config = model.config
     layers = model.layers
     residual = config.stack.residual_channels
-    sizes = [(config.stack.kernel_size - 1) * dilation for dilation in config.stack.dilations]
+    sizes = [(config.stack.kernel_size - 1) * dilation + 1 for dilation in config.stack.dilations]  # x[t - (K-1) d] .. x[t]
     channels = config.output.mulaw_channels
     with torch.no_grad():
         # out's residual rows and bias divided by sqrt 2: the kernel computes (x + residual) / sqrt 2
@@ -48,9 +48,9 @@ def extract_net(model):
         return kernel.Net(
             input_weight=_array(model.input.weight[:, 0]),
             input_bias=_array(model.input.bias),
-            conv_weight=np.stack([_array(layer.taps.weight.t()) for layer in layers]),  # taps oldest first, as the rings are read
+            conv_weight=np.concatenate([_array(layer.taps.weight.t()) for layer in layers]),  # taps oldest first
             conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
-            out_weight=np.stack([_array(weight.t()) for weight in out_weight]),
+            out_weight=np.concatenate([_array(weight.t()) for weight in out_weight]),
             residual_bias=np.stack([_array(layer.out.bias[:residual] * np.sqrt(0.5)) for layer in layers]),
             skip_bias=_array(sum(layer.out.bias[residual:] for layer in layers)),
             head_weight1=_array(model.head[1].weight.t()),

@@ -25,9 +25,9 @@ Net = namedtuple(
     [
         "input_weight",  # [R]: previous sample -> first layer input
         "input_bias",  # [R]
-        "conv_weight",  # [L, K * R, G]: row k * R + r multiplies x[t - (K - 1 - k) * dilation][r]
+        "conv_weight",  # [L * K * R, G]: row (l * K + k) * R + r multiplies layer l's x[t - (K - 1 - k) * dilation][r]
         "conv_bias",  # [L, G]
-        "out_weight",  # [L, G / 2, R + S]: the residual and skip 1x1s side by side, residual ones / sqrt 2
+        "out_weight",  # [L * G / 2, R + S]: layer l's rows l * G / 2 ..., its residual and skip 1x1s side by side (residual / sqrt 2)
         "residual_bias",  # [L, R]: the residual 1x1's bias / sqrt 2
         "skip_bias",  # [S]: the skip 1x1s' biases summed over the layers
         "head_weight1",  # [S, S]
@@ -36,7 +36,7 @@ Net = namedtuple(
         "head_bias2",  # [C]
         "skip_scale",  # float32: sqrt(1 / L)
         "dilations",  # [L] int64
-        "ring_offsets",  # [L + 1] int64: layer l's ring is rows ring_offsets[l]:ring_offsets[l + 1]
+        "ring_offsets",  # [L + 1] int64: layer l's ring is rows ring_offsets[l]:ring_offsets[l + 1], (K - 1) * dilation + 1 of them
         "kind",  # MULAW or MOL
         "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
         "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)
@@ -49,12 +49,13 @@ SQRT_HALF = np.float32(np.sqrt(0.5))
 # tanh as Eigen's rational fit on [-7.9, 7.9] (error < 4e-7): plain arithmetic, so the gated unit
 # vectorizes, where libm's tanhf and expf are scalar calls that cost as much as the convolution.
 TANH_CLAMP = np.float32(7.90531110763549805)
-TANH_P = tuple(  # numerator / x, in powers of x², highest first
+# numerator / x and denominator, in powers of x², highest first
+P0, P1, P2, P3, P4, P5, P6 = (
     np.float32(c)
     for c in (-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
               1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
 )
-TANH_Q = tuple(np.float32(c) for c in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03))
+Q0, Q1, Q2, Q3 = (np.float32(c) for c in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03))
 DRAWS = np.uint64(2)  # random numbers per sample: component or class, then the logistic's noise
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -81,50 +82,48 @@ def _uniform(seed, sample, draw):
     return (np.float64(z >> np.uint64(11)) + 0.5) / 9007199254740992.0  # 53 bits
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _tanh(x):
     x = min(max(x, -TANH_CLAMP), TANH_CLAMP)
     x2 = x * x
-    p = TANH_P[0]
-    for c in TANH_P[1:]:
-        p = p * x2 + c
-    q = TANH_Q[0]
-    for c in TANH_Q[1:]:
-        q = q * x2 + c
-    return x * p / q
+    p = ((((((P0 * x2 + P1) * x2 + P2) * x2 + P3) * x2 + P4) * x2 + P5) * x2 + P6) * x
+    q = ((Q0 * x2 + Q1) * x2 + Q2) * x2 + Q3
+    return p / q
 
 
 @numba.njit(cache=True)
 def _workspace(net):
     residual = len(net.input_bias)
-    layers, taps, gates = net.conv_weight.shape
+    gates = net.conv_weight.shape[1]
     skip = len(net.head_bias1)
     return (
         np.empty(residual + skip, np.float32),  # the current layer's input x | the running skip sum
-        np.empty(gates, np.float32),
-        np.empty(gates // 2, np.float32),  # z
-        np.empty(skip, np.float32),  # the head's hidden layer
+        np.empty(gates, np.float32),  # the gate's input
+        np.empty((1, gates // 2), np.float32),  # the gated unit's output z
+        np.empty((2, skip), np.float32),  # the head's input and its hidden layer
         np.empty(len(net.head_bias2), np.float64),  # class or component probabilities
     )
 
 
-@numba.njit(cache=True, fastmath={"contract"})
-def _accumulate(weight, x, y):
-    """y += weight.T @ x for weight [in, out]: rows of `weight` scaled and added to `y`, four at
-    a time, so each pass over `y` does four fused multiply-adds per element; it vectorizes over
-    `y` with no horizontal sums, and the order of the sums is fixed."""
-    rows, columns = weight.shape
+# Every loop below indexes whole arrays: a view (a row, a slice) costs two atomic reference-count
+# updates, more than the arithmetic of a row in these small layers.
+@numba.njit(cache=True, fastmath={"contract"}, inline="always")
+def _accumulate(weight, first, rows, source, row, y):
+    """y += weight[first : first + rows].T @ source[row, :rows], weight [in, out]: the weight rows
+    scaled by their inputs and added to `y`, four at a time so that each pass over `y` makes four
+    fused multiply-adds per element. It vectorizes over `y` with no horizontal sums, and the
+    order of the sums is fixed when it compiles."""
     i = 0
     while i + 4 <= rows:
-        a, b, c, d = x[i], x[i + 1], x[i + 2], x[i + 3]
-        w0, w1, w2, w3 = weight[i], weight[i + 1], weight[i + 2], weight[i + 3]
-        for j in range(columns):
-            y[j] = y[j] + w0[j] * a + w1[j] * b + w2[j] * c + w3[j] * d
+        a, b, c, d = source[row, i], source[row, i + 1], source[row, i + 2], source[row, i + 3]
+        w = first + i
+        for j in range(len(y)):
+            y[j] = y[j] + weight[w, j] * a + weight[w + 1, j] * b + weight[w + 2, j] * c + weight[w + 3, j] * d
         i += 4
     while i < rows:
-        a, w0 = x[i], weight[i]
-        for j in range(columns):
-            y[j] = y[j] + w0[j] * a
+        a = source[row, i]
+        for j in range(len(y)):
+            y[j] = y[j] + weight[first + i, j] * a
         i += 1
 
 
@@ -132,42 +131,44 @@ def _accumulate(weight, x, y):
 def _step(net, ring, sample, previous, condition, work, params):
     """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
     each layer's input into its ring."""
-    state, gate, z, hidden, _ = work
+    state, gate, z, head, _ = work
     residual = len(net.input_bias)
-    layers, n_taps, gates = net.conv_weight.shape
-    kernel = n_taps // residual
+    layers, gates = net.conv_bias.shape
+    kernel = net.conv_weight.shape[0] // (layers * residual)
     half = gates // 2
-    x = state[:residual]
+    skip = len(state) - residual
     for r in range(residual):
-        x[r] = net.input_weight[r] * previous + net.input_bias[r]
-    state[residual:] = net.skip_bias  # every layer's skip bias, summed
+        state[r] = net.input_weight[r] * previous + net.input_bias[r]
+    for s in range(skip):
+        state[residual + s] = net.skip_bias[s]  # every layer's skip bias, summed
     for layer in range(layers):
         dilation = net.dilations[layer]
         base = net.ring_offsets[layer]
-        size = net.ring_offsets[layer + 1] - base  # (K - 1) * dilation: the past this layer sees
-        weight = net.conv_weight[layer]
+        size = net.ring_offsets[layer + 1] - base
+        now = base + sample % size
+        for r in range(residual):
+            ring[now, r] = state[r]  # x[t], over x[t - size]: the one sample no tap needs
         for g in range(gates):
             gate[g] = net.conv_bias[layer, g] + condition[layer, g]
-        for k in range(kernel - 1):  # the past taps, oldest first
-            _accumulate(weight[k * residual : (k + 1) * residual], ring[base + (sample - (kernel - 1 - k) * dilation) % size], gate)
-        _accumulate(weight[(kernel - 1) * residual :], x, gate)
-        ring[base + sample % size] = x  # the oldest tap's slot, read above, now takes x[t]
+        for k in range(kernel):  # tap k reads x[t - (K - 1 - k) * dilation]
+            tap = base + (sample - (kernel - 1 - k) * dilation) % size
+            _accumulate(net.conv_weight, (layer * kernel + k) * residual, residual, ring, tap, gate)
         for h in range(half):
-            z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
-        # x <- (x + residual) / sqrt 2 and skips += skip at once: out_weight's and residual_bias's
-        # residual part come scaled by 1 / sqrt 2
+            z[0, h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
+        # x <- (x + residual) / sqrt 2 and skips += skip in one product: out_weight's residual
+        # columns and residual_bias come divided by sqrt 2
         for r in range(residual):
-            x[r] = x[r] * SQRT_HALF + net.residual_bias[layer, r]
-        _accumulate(net.out_weight[layer], z, state)
-    skips = state[residual:]
-    for s in range(len(skips)):
-        skips[s] = max(skips[s] * net.skip_scale, ZERO)
+            state[r] = state[r] * SQRT_HALF + net.residual_bias[layer, r]
+        _accumulate(net.out_weight, layer * half, half, z, 0, state)
+    for s in range(skip):
+        head[0, s] = max(state[residual + s] * net.skip_scale, ZERO)
+    hidden = head[1]
     hidden[:] = net.head_bias1
-    _accumulate(net.head_weight1, skips, hidden)
-    for s in range(len(hidden)):
+    _accumulate(net.head_weight1, 0, skip, head, 0, hidden)
+    for s in range(skip):
         hidden[s] = max(hidden[s], ZERO)
     params[:] = net.head_bias2
-    _accumulate(net.head_weight2, hidden, params)
+    _accumulate(net.head_weight2, 0, skip, head, 1, params)
 
 
 @numba.njit(cache=True)

@@ -1,0 +1,1 @@
+"""Objective measures of synthesized speech against references: spectral distance and quality."""
