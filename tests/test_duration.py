@@ -6,7 +6,8 @@ import torch
 
 from frontends.aligner.durations import DurationRecord, write_durations
 from frontends.aligner.layers import ConvStackConfig
-from frontends.duration.data import DurationDataset, collate, holdout_split
+from frontends.duration.data import DurationDataset, collate
+from tts.corpora.holdout import holdout_split
 from frontends.duration.model import DurationConfig, DurationModel, frames_from_log_durations
 from frontends.duration.task import DurationRunConfig, train_duration
 from frontends.inventory import english_inventory

@@ -1,11 +1,7 @@
 """The duration model's data: the aligner's durations file as (ids, speaker, log(1 + frames)) items.
-
-The held-out split is deterministic and per speaker: each speaker's utterances, sorted by id, are
-spread evenly and every one whose slot crosses a multiple of 1 / fraction is held out, so 10 %
-holds out 15 of 150 utterances of every speaker, the same ones on every run.
+The held-out split is tts.corpora.holdout's, shared by every stage.
 """
 
-import math
 
 import numpy as np
 import torch
@@ -48,21 +44,6 @@ def collate(examples):
         durations[row, : lengths[row]] = example["durations"]
     speakers = torch.tensor([example["speaker"] for example in examples])
     return {"ids": ids, "lengths": lengths, "speakers": speakers, "durations": durations}
-
-
-def holdout_split(records, fraction):
-    """(training records, held-out records); see the module docstring for which are held out."""
-    if not 0 <= fraction < 1:
-        raise TTSError(f"holdout fraction must be in [0, 1), got {fraction!r}")
-    by_speaker = {}
-    for record in records:
-        by_speaker.setdefault(record.speaker, []).append(record)
-    train, held_out = [], []
-    for speaker_records in by_speaker.values():
-        for slot, record in enumerate(sorted(speaker_records, key=lambda r: r.id)):
-            crosses = math.floor((slot + 1) * fraction) > math.floor(slot * fraction)
-            (held_out if crosses else train).append(record)
-    return train, held_out
 
 
 def log_durations(frames):

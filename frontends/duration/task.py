@@ -11,11 +11,12 @@ import yaml
 
 from tts.config import config_to_dict
 from frontends.aligner.durations import read_durations
-from frontends.duration.data import DurationDataset, collate, holdout_split, length_errors, log_durations
+from frontends.duration.data import DurationDataset, collate, length_errors, log_durations
 from frontends.duration.losses import masked_mse
 from frontends.duration.model import KIND, DurationConfig, DurationModel
 from frontends.inventory import english_inventory
 from tts.atomic import write_text_atomic
+from tts.corpora.holdout import holdout_split
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
 
@@ -42,7 +43,7 @@ def default_train_config():
 @dataclass
 class DurationRunConfig:
     model: DurationConfig = field(default_factory=DurationConfig)  # inventory and speakers come from the data
-    holdout_fraction: float = 0.1  # per speaker, deterministic (see data.holdout_split)
+    holdout_fraction: float = 0.1  # per speaker, deterministic (tts.corpora.holdout)
     train: TrainConfig = field(default_factory=default_train_config)
 
 

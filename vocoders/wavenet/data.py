@@ -25,6 +25,7 @@ from tts.features import FeatureSpec
 class WaveNetDataConfig:
     spec: FeatureSpec = field(default_factory=FeatureSpec)  # the voice's features
     segment_frames: int = 16  # frames per training segment (16 x hop 256 = 4,096 samples)
+    holdout_fraction: float = 0.1  # per speaker, never trained on (tts.corpora.holdout, as every stage)
     cache_dir: str = ""  # "" = <manifest folder>/<manifest stem>.cache
 
 

@@ -82,7 +82,7 @@ def _uniform(seed, sample, draw):
     return (np.float64(z >> np.uint64(11)) + 0.5) / 9007199254740992.0  # 53 bits
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _tanh(x):
     x = min(max(x, -TANH_CLAMP), TANH_CLAMP)
     x2 = x * x
@@ -107,7 +107,7 @@ def _workspace(net):
 
 # Every loop below indexes whole arrays: a view (a row, a slice) costs two atomic reference-count
 # updates, more than the arithmetic of a row in these small layers.
-@numba.njit(cache=True, fastmath={"contract"}, inline="always")
+@numba.njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")
 def _accumulate(weight, first, rows, source, row, y):
     """y += weight[first : first + rows].T @ source[row, :rows], weight [in, out]: the weight rows
     scaled by their inputs and added to `y`, four at a time so that each pass over `y` makes four
@@ -127,7 +127,7 @@ def _accumulate(weight, first, rows, source, row, y):
         i += 1
 
 
-@numba.njit(cache=True, fastmath={"contract"})
+@numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _step(net, ring, sample, previous, condition, work, params):
     """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
     each layer's input into its ring."""

@@ -1,6 +1,7 @@
 """WaveNet as a Task for the shared training loop, and the whole run: manifest in, weights out."""
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import yaml
 
 from tts.atomic import write_text_atomic
 from tts.config import config_to_dict
+from tts.corpora.holdout import holdout_split
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
 from vocoders.wavenet.config import WaveNetConfig
@@ -19,6 +21,7 @@ from vocoders.wavenet.upsample import upsample_context
 
 WEIGHTS_FILE = "wavenet.safetensors"
 CONFIG_FILE = "wavenet.yaml"
+HELD_OUT_FILE = "held_out.json"  # the ids training left out, for copy-synthesis evaluation
 
 
 def default_train_config():
@@ -103,6 +106,7 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     utterances, skipped = prepare_corpus(manifest_path, run.data, progress=progress)
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
+    utterances, held_out = holdout_split(utterances, run.data.holdout_fraction)
     conditioning = dataclasses.replace(
         run.model.conditioning, n_mels=run.data.spec.n_mels, speakers=run_speakers(utterances, speakers)
     )
@@ -118,6 +122,7 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     out_dir.mkdir(parents=True, exist_ok=True)
     run = dataclasses.replace(run, model=model_config)
     write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(sorted(u.id for u in held_out), indent=1) + "\n")
     task = WaveNetTask(model_config, dataset, run.data.spec)
     if progress:
         print(describe(model_config, run.data.spec.sample_rate))
