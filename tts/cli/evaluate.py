@@ -1,0 +1,86 @@
+"""`tts eval`: score vocoders by copy-synthesis of held-out recordings."""
+
+import json
+from pathlib import Path
+
+from tts.atomic import write_text_atomic
+from tts.cli.argtypes import positive_int
+from tts.corpora.manifest import read_manifest
+from tts.corpora.speakers import manifest_speaker_order
+from tts.errors import TTSError, UsageError
+from tts.evaluation.copy_synthesis import copy_synthesis, summary
+from tts.registry import load_vocoder_class
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "eval",
+        help="score vocoders by copy-synthesis: RTF, PESQ, STOI, MCD",
+        description="Re-render recordings from their own mels with each vocoder and score the output "
+        "against the recording.",
+    )
+    parser.add_argument("--manifest", required=True, type=Path, metavar="M.jsonl", help="corpus manifest")
+    parser.add_argument(
+        "--ids", type=Path, metavar="IDS.json", help="a JSON list of utterance ids to score (e.g. a run's held_out.json)"
+    )
+    parser.add_argument(
+        "--vocoder",
+        action="append",
+        required=True,
+        metavar="NAME[=PATH]",
+        help="a registered vocoder and its files; repeat to compare (a vocoder without PATH, such as "
+        "griffinlim, takes the FeatureSpec of the first one with files)",
+    )
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="score at most N utterances")
+    parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    entries = read_manifest(args.manifest)
+    if args.ids is not None:
+        wanted = set(_read_ids(args.ids))
+        entries = [entry for entry in entries if entry.id in wanted]
+    entries = entries[: args.limit] if args.limit else entries
+    if not entries:
+        raise UsageError("no utterance to score: check --ids against the manifest")
+    speakers = manifest_speaker_order(args.manifest) or sorted({entry.speaker for entry in entries})
+    speaker_index = {speaker: index for index, speaker in enumerate(speakers)}
+    report = {}
+    for name, vocoder in _load_vocoders(args.vocoder):
+        report[name] = summary(copy_synthesis(vocoder, entries, speaker_index))
+    print(f"copy-synthesis of {len(entries)} utterances from {args.manifest}")
+    print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7}")
+    for name, figures in report.items():
+        print(f"{name:<16} {figures['rtf']:>8.3f} {figures['pesq']:>6.2f} {figures['stoi']:>6.3f} {figures['mcd_db']:>7.2f}")
+    if args.out is not None:
+        write_text_atomic(args.out, json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def _read_ids(path):
+    try:
+        ids = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise TTSError(f"{path}: not a JSON list of utterance ids ({error})") from None
+    if not isinstance(ids, list):
+        raise TTSError(f"{path}: not a JSON list of utterance ids")
+    return ids
+
+
+def _load_vocoders(specs):
+    """[(label, vocoder)]: those with files first, then the file-less ones on the first one's spec."""
+    loaded, spec = [], None
+    for text in specs:
+        name, _, path = text.partition("=")
+        cls = load_vocoder_class(name)
+        if path:
+            vocoder = cls.load(path)
+            spec = spec or vocoder.spec
+            loaded.append((name, vocoder))
+    for text in specs:
+        name, _, path = text.partition("=")
+        if not path:
+            cls = load_vocoder_class(name)
+            loaded.append((name, cls(spec) if spec is not None else cls()))
+    return loaded
