@@ -103,3 +103,15 @@ class MelSpectrogram(torch.nn.Module):
 def mel(wav, spec: FeatureSpec = FeatureSpec()):
     """Functional form of MelSpectrogram for tensors (see the class for shapes)."""
     return MelSpectrogram(spec).to(wav.device)(wav)
+
+
+def mel_to_magnitude(log_mel, spec: FeatureSpec = FeatureSpec()):
+    """Linear STFT magnitude [n_fft // 2 + 1, frames] from a log-mel [frames, n_mels]: the
+    non-negative least-squares inverse of the filterbank (librosa's mel_to_stft)."""
+    log_mel = np.asarray(log_mel, dtype=np.float64)
+    if log_mel.ndim != 2 or log_mel.shape[1] != spec.n_mels:
+        raise AudioFormatError(f"expected a log-mel [frames, {spec.n_mels}], got shape {log_mel.shape}")
+    magnitude = np.power(LOG_BASES[spec.log_base], log_mel.T)
+    return librosa.feature.inverse.mel_to_stft(
+        magnitude, sr=spec.sample_rate, n_fft=spec.n_fft, power=1.0, fmin=spec.fmin, fmax=spec.fmax
+    )

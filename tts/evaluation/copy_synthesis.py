@@ -2,8 +2,9 @@
 is scored against the recording.
 
 For every utterance: the reference audio at the vocoder's rate, its log-mel under the vocoder's
-FeatureSpec, the vocoder's waveform from that mel (and the speaker), then real-time factor, PESQ,
-STOI and MCD (the mel of the output against the reference's, frame for frame).
+FeatureSpec (and its analysed F0 for vocoders that need one), the vocoder's waveform from those (and
+the speaker), then real-time factor, PESQ, STOI and MCD (the mel of the output against the
+reference's, frame for frame).
 """
 
 import time
@@ -15,6 +16,7 @@ import torch
 from tts import audio
 from tts.errors import TTSError
 from tts.mel import mel
+from tts.pitch import frame_f0
 from tts.metrics.mcd import mel_cepstral_distortion
 from tts.metrics.quality import pesq_score, stoi_score
 from tts.utterance import Utterance
@@ -39,7 +41,8 @@ def copy_synthesis(vocoder, entries, speaker_index):
         reference = reference[: len(features) * spec.hop_length]
         if entry.speaker not in speaker_index:
             raise TTSError(f"{entry.id}: speaker {entry.speaker!r} is not one of the vocoder's {sorted(speaker_index)}")
-        utterance = Utterance(entry.text, mel=features, speaker=speaker_index[entry.speaker])
+        f0 = frame_f0(reference, spec) if "f0" in vocoder.needs else None  # analysis F0 for copy-synthesis
+        utterance = Utterance(entry.text, mel=features, f0=f0, speaker=speaker_index[entry.speaker])
         start = time.perf_counter()
         wav = vocoder([utterance])[0]
         render_seconds = time.perf_counter() - start

@@ -16,8 +16,8 @@ import numpy as np
 
 from tts.checkpoint import load_weights
 from tts.errors import TTSError
-from tts.features import LOG_BASES, FeatureSpec
-from tts.mel import padding
+from tts.features import FeatureSpec
+from tts.mel import mel_to_magnitude, padding
 from vocoders.base import Vocoder
 
 SETTINGS_FILE = "griffinlim.json"
@@ -63,21 +63,10 @@ class GriffinLimVocoder(Vocoder):
     def render(self, utterances):
         return [self.invert(utterance.mel) for utterance in utterances]
 
-    def magnitude(self, mel):
-        """Linear STFT magnitude [n_fft // 2 + 1, frames] from a log-mel [frames, n_mels]."""
-        mel = np.asarray(mel, dtype=np.float64)
-        if mel.ndim != 2 or mel.shape[1] != self.spec.n_mels:
-            raise TTSError(f"expected a log-mel [frames, {self.spec.n_mels}], got shape {mel.shape}")
-        power = np.power(LOG_BASES[self.spec.log_base], mel.T)
-        spec = self.spec
-        return librosa.feature.inverse.mel_to_stft(
-            power, sr=spec.sample_rate, n_fft=spec.n_fft, power=1.0, fmin=spec.fmin, fmax=spec.fmax
-        )
-
     def invert(self, mel):
         """Waveform float32 [frames * hop] from a log-mel [frames, n_mels]."""
         spec = self.spec
-        magnitude = self.magnitude(mel)
+        magnitude = mel_to_magnitude(mel, spec)
         frames = magnitude.shape[1]
         wav = librosa.griffinlim(
             magnitude,
