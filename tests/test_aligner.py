@@ -11,7 +11,7 @@ import torch
 from frontends.aligner.align import align
 from tts.config import apply_overrides
 from frontends.aligner.data import AlignerUtterance, collate
-from frontends.aligner.durations import (
+from tts.durations import (
     DurationRecord,
     at_least_one_frame,
     convert_durations,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from frontends.aligner.durations import DurationRecord, write_durations
+from tts.durations import DurationRecord, write_durations
 from frontends.aligner.layers import ConvStackConfig
 from frontends.duration.data import DurationDataset, collate
 from tts.corpora.holdout import holdout_split

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
-from frontends.aligner.durations import DurationRecord, at_least_one_frame, convert_durations
+from tts.durations import DurationRecord, at_least_one_frame, convert_durations
 from frontends.aligner.mas import monotonic_alignment
 from frontends.aligner.model import Aligner
 from frontends.aligner.task import WEIGHTS_FILE

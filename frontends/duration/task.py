@@ -10,7 +10,7 @@ import numpy as np
 import yaml
 
 from tts.config import config_to_dict
-from frontends.aligner.durations import read_durations
+from tts.durations import read_durations
 from frontends.duration.data import DurationDataset, collate, length_errors, log_durations
 from frontends.duration.losses import masked_mse
 from frontends.duration.model import KIND, DurationConfig, DurationModel

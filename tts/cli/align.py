@@ -4,7 +4,7 @@ from pathlib import Path
 
 from frontends.aligner.align import align_manifest, load_aligner
 from tts.config import load_config
-from frontends.aligner.durations import default_durations_path, write_durations
+from tts.durations import default_durations_path, write_durations
 from frontends.aligner.evaluate import evaluate
 from tts.cli.argtypes import positive_int
 from tts.features import FeatureSpec

@@ -7,6 +7,7 @@ from tts.atomic import write_text_atomic
 from tts.cli.argtypes import positive_int
 from tts.corpora.manifest import read_manifest
 from tts.corpora.speakers import manifest_speaker_order
+from tts.durations import read_durations
 from tts.errors import TTSError, UsageError
 from tts.evaluation.copy_synthesis import copy_synthesis, summary
 from tts.registry import load_vocoder_class
@@ -31,6 +32,12 @@ def register(subparsers):
         help="a registered vocoder and its files; repeat to compare (a vocoder without PATH, such as "
         "griffinlim, takes the FeatureSpec of the first one with files)",
     )
+    parser.add_argument(
+        "--durations",
+        type=Path,
+        metavar="D.jsonl",
+        help="phonemes and durations (from `tts align`) for vocoders that need them, such as concat",
+    )
     parser.add_argument("--limit", type=positive_int, metavar="N", help="score at most N utterances")
     parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
     parser.set_defaults(func=run)
@@ -46,9 +53,12 @@ def run(args):
         raise UsageError("no utterance to score: check --ids against the manifest")
     speakers = manifest_speaker_order(args.manifest) or sorted({entry.speaker for entry in entries})
     speaker_index = {speaker: index for index, speaker in enumerate(speakers)}
+    alignments = None
+    if args.durations is not None:
+        alignments = {record.id: record for record in read_durations(args.durations).records}
     report = {}
     for name, vocoder in _load_vocoders(args.vocoder):
-        report[name] = summary(copy_synthesis(vocoder, entries, speaker_index))
+        report[name] = summary(copy_synthesis(vocoder, entries, speaker_index, alignments))
     print(f"copy-synthesis of {len(entries)} utterances from {args.manifest}")
     print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7}")
     for name, figures in report.items():

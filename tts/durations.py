@@ -1,4 +1,4 @@
-"""The durations file: the aligner's output, read by the duration and acoustic models.
+"""The durations file: the aligner's output, read by the duration and acoustic models and the unit database.
 
 `<manifest stem>.durations.jsonl` beside the manifest, one JSON object per utterance:
 
