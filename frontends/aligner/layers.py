@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from tts.masking import sequence_mask
+
 
 @dataclass
 class ConvStackConfig:
@@ -49,7 +51,6 @@ class ConvStack(nn.Module):
         return self.project(x) * mask
 
 
-def sequence_mask(lengths, size):
-    """[batch, 1, size] float: 1 on each item's first `length` steps."""
-    steps = torch.arange(size, device=lengths.device)
-    return (steps[None, :] < lengths[:, None]).unsqueeze(1).float()
+def channel_mask(lengths, size):
+    """[batch, 1, size] float, for [batch, channels, time] tensors: 1 on each item's first `length` steps."""
+    return sequence_mask(lengths, size).unsqueeze(1).float()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
+from frontends.aligner.layers import ConvStack, ConvStackConfig, channel_mask
 from frontends.aligner.prior import log_beta_binomial_prior
 from frontends.inventory import Inventory
 from tts.checkpoint import load_model
@@ -71,8 +71,8 @@ class Aligner(nn.Module):
 
         ids [batch, max_ids] int, mels [batch, max_frames, n_mels], speakers [batch] int.
         """
-        text_mask = sequence_mask(id_lengths, ids.shape[1])
-        mel_mask = sequence_mask(mel_lengths, mels.shape[1])
+        text_mask = channel_mask(id_lengths, ids.shape[1])
+        mel_mask = channel_mask(mel_lengths, mels.shape[1])
         keys = self.text_encoder(self.embedding(ids).transpose(1, 2), text_mask)
         condition = None
         if self.speaker_embedding is not None:

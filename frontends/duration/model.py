@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from frontends.aligner.layers import ConvStack, ConvStackConfig, sequence_mask
+from frontends.aligner.layers import ConvStack, ConvStackConfig, channel_mask
 from frontends.inventory import Inventory
 from tts.checkpoint import load_model
 from tts.errors import TTSError, UsageError
@@ -54,7 +54,7 @@ class DurationModel(nn.Module):
 
         speakers: [batch] int indices, or [batch, n_speakers] float weights (a mix of embeddings).
         """
-        mask = sequence_mask(lengths, ids.shape[1])
+        mask = channel_mask(lengths, ids.shape[1])
         if speakers.is_floating_point():
             embedded = speakers @ self.speaker_embedding.weight
         else:
