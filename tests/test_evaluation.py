@@ -26,13 +26,16 @@ def test_eval_scores_the_chosen_utterances_and_writes_a_report(manifest, tmp_pat
     (tmp_path / "ids.json").write_text(json.dumps(["u0", "u2"]))
     GriffinLimVocoder(FeatureSpec(), iterations=16).save(tmp_path / "griffinlim.json")
     status = main(["eval", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"),
-                   "--vocoder", f"griffinlim={tmp_path / 'griffinlim.json'}", "--out", str(tmp_path / "r.json")])
+                   "--vocoder", f"griffinlim={tmp_path / 'griffinlim.json'}", "--world-reference",
+                   "--out", str(tmp_path / "r.json")])
     assert status == 0
     out = capsys.readouterr().out
     assert "copy-synthesis of 2 utterances" in out and "griffinlim" in out
     report = json.loads((tmp_path / "r.json").read_text())["griffinlim"]
     assert report["utterances"] == 2 and report["audio_seconds"] == pytest.approx(1.2, abs=0.03)
     assert report["stoi"] > 0.5 and 1.0 <= report["pesq"] <= 4.7 and report["mcd_db"] > 0 and report["rtf"] > 0
+    reference = json.loads((tmp_path / "r.json").read_text())["world-analysis"]
+    assert reference["utterances"] == 2 and 1.0 <= reference["pesq"] <= 4.7 and reference["rtf"] > 0
 
 
 def test_eval_refuses_unknown_vocoders_and_empty_selections(manifest, tmp_path, capsys):

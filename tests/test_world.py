@@ -77,3 +77,11 @@ def test_contract_and_bad_input(tmp_path):
     (tmp_path / "world.json").write_text('{"spec": {"hop_length": 200}, "smoothing_hz": 100}')
     loaded = WorldVocoder.load(tmp_path)
     assert loaded.spec.hop_length == 200 and loaded.smoothing_hz == 100
+
+
+def test_analysis_synthesis_reference_keeps_length_and_pitch():
+    wav = vowel()
+    out = WorldVocoder(SPEC).analysis_synthesis(wav)
+    assert out.dtype == np.float32 and out.shape == (len(wav) // SPEC.hop_length * SPEC.hop_length,)
+    f0 = frame_f0(out, SPEC)
+    assert np.median(f0[f0 > 0]) == pytest.approx(150.0, rel=0.02)

@@ -18,10 +18,7 @@ F0_CEIL = 600.0  # Hz: above the highest
 
 def frame_f0(wav, spec, *, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL):
     """F0 in Hz [n // hop] float32 of a mono clip at spec.sample_rate, 0 where unvoiced."""
-    with warnings.catch_warnings():  # pyworld imports the deprecated pkg_resources
-        warnings.simplefilter("ignore", UserWarning)
-        import pyworld
-
+    pyworld = import_pyworld()
     wav = np.asarray(wav, dtype=np.float64)
     n_frames = len(wav) // spec.hop_length
     if wav.ndim != 1 or n_frames == 0:
@@ -31,3 +28,11 @@ def frame_f0(wav, spec, *, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL):
     coarse, times = pyworld.dio(shifted, spec.sample_rate, f0_floor=f0_floor, f0_ceil=f0_ceil, frame_period=period_ms)
     f0 = pyworld.stonemask(shifted, coarse, times, spec.sample_rate)
     return np.pad(f0, (0, max(n_frames - len(f0), 0)))[:n_frames].astype(np.float32)
+
+
+def import_pyworld():
+    """pyworld, imported without the warning it raises about the deprecated pkg_resources."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        import pyworld
+    return pyworld

@@ -9,7 +9,7 @@ from tts.corpora.manifest import read_manifest
 from tts.corpora.speakers import manifest_speaker_order
 from tts.durations import read_durations
 from tts.errors import TTSError, UsageError
-from tts.evaluation.copy_synthesis import copy_synthesis, summary
+from tts.evaluation.copy_synthesis import copy_synthesis, score_resynthesis, summary
 from tts.registry import load_vocoder_class
 
 
@@ -38,6 +38,11 @@ def register(subparsers):
         metavar="D.jsonl",
         help="phonemes and durations (from `tts align`) for vocoders that need them, such as concat",
     )
+    parser.add_argument(
+        "--world-reference",
+        action="store_true",
+        help="add WORLD analysis-synthesis of each recording (its own Harvest/CheapTrick/D4C features) as a reference row",
+    )
     parser.add_argument("--limit", type=positive_int, metavar="N", help="score at most N utterances")
     parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
     parser.set_defaults(func=run)
@@ -57,8 +62,13 @@ def run(args):
     if args.durations is not None:
         alignments = {record.id: record for record in read_durations(args.durations).records}
     report = {}
-    for name, vocoder in _load_vocoders(args.vocoder):
+    vocoders = _load_vocoders(args.vocoder)
+    for name, vocoder in vocoders:
         report[name] = summary(copy_synthesis(vocoder, entries, speaker_index, alignments))
+    if args.world_reference:
+        world = load_vocoder_class("world")(vocoders[0][1].spec)
+        render = lambda entry, reference, features: world.analysis_synthesis(reference)  # noqa: E731
+        report["world-analysis"] = summary(score_resynthesis(render, entries, world.spec))
     print(f"copy-synthesis of {len(entries)} utterances from {args.manifest}")
     print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7}")
     for name, figures in report.items():

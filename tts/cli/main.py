@@ -8,10 +8,10 @@ line on stderr and their exit code; nothing else is caught, so bugs keep their t
 import argparse
 import sys
 
-from tts.cli import align, corpus, evaluate, phonemize, system, train, vocoders
+from tts.cli import align, build_units, corpus, evaluate, phonemize, system, train, vocoders
 from tts.errors import TTSError
 
-SUBCOMMANDS = (phonemize, corpus, train, align, vocoders, evaluate, system)
+SUBCOMMANDS = (phonemize, corpus, train, align, build_units, vocoders, evaluate, system)
 
 
 def build_parser():

@@ -36,15 +36,12 @@ def copy_synthesis(vocoder, entries, speaker_index, alignments=None):
     """UtteranceScores for each manifest entry; `speaker_index` maps speaker ids to the vocoder's.
     `alignments` ({id: record with .phonemes and .durations}, from a durations file in the vocoder's
     frames) supplies the phonemes and durations of vocoders that need them."""
-    spec, scores = vocoder.spec, []
     needs_alignment = {"phonemes", "durations"} & set(vocoder.needs)
-    for entry in entries:
-        reference, _ = audio.load(entry.path, sample_rate=spec.sample_rate)
-        features = mel(torch.from_numpy(reference), spec).numpy()
-        reference = reference[: len(features) * spec.hop_length]
+
+    def render(entry, reference, features):
         if entry.speaker not in speaker_index:
             raise TTSError(f"{entry.id}: speaker {entry.speaker!r} is not one of the vocoder's {sorted(speaker_index)}")
-        f0 = frame_f0(reference, spec) if "f0" in vocoder.needs else None  # analysis F0 for copy-synthesis
+        f0 = frame_f0(reference, vocoder.spec) if "f0" in vocoder.needs else None  # analysis F0 for copy-synthesis
         utterance = Utterance(entry.text, mel=features, f0=f0, speaker=speaker_index[entry.speaker])
         if needs_alignment:
             if not alignments or entry.id not in alignments:
@@ -53,8 +50,21 @@ def copy_synthesis(vocoder, entries, speaker_index, alignments=None):
             if record.n_frames != len(features):
                 raise TTSError(f"{entry.id}: the durations cover {record.n_frames} frames, the audio has {len(features)}")
             utterance = utterance.with_(phonemes=record.phonemes, durations=record.durations)
+        return vocoder([utterance])[0]
+
+    return score_resynthesis(render, entries, vocoder.spec)
+
+
+def score_resynthesis(render, entries, spec):
+    """UtteranceScores of `render(entry, reference wav, reference log-mel) -> wav` for each entry,
+    timing the render alone."""
+    scores = []
+    for entry in entries:
+        reference, _ = audio.load(entry.path, sample_rate=spec.sample_rate)
+        features = mel(torch.from_numpy(reference), spec).numpy()
+        reference = reference[: len(features) * spec.hop_length]
         start = time.perf_counter()
-        wav = vocoder([utterance])[0]
+        wav = render(entry, reference, features)
         render_seconds = time.perf_counter() - start
         output_mel = mel(torch.from_numpy(np.ascontiguousarray(wav)), spec).numpy()
         scores.append(

@@ -12,7 +12,6 @@ gain that matches its mel energy to the input's over the voiced frames.
 """
 
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from tts.checkpoint import load_weights
 from tts.errors import TTSError
 from tts.features import FeatureSpec
 from tts.mel import mel, mel_to_magnitude
+from tts.pitch import import_pyworld
 from vocoders.base import Vocoder
 
 SETTINGS_FILE = "world.json"
@@ -76,10 +76,7 @@ class WorldVocoder(Vocoder):
 
     def synthesize(self, log_mel, f0):
         """Waveform float32 [frames * hop] from a log-mel [frames, n_mels] and F0 [frames] (Hz, 0 = unvoiced)."""
-        with warnings.catch_warnings():  # pyworld imports the deprecated pkg_resources
-            warnings.simplefilter("ignore", UserWarning)
-            import pyworld
-
+        pyworld = import_pyworld()
         spec = self.spec
         f0 = np.asarray(f0, dtype=np.float64)
         frames = len(log_mel)
@@ -92,6 +89,21 @@ class WorldVocoder(Vocoder):
         wav = np.pad(wav, (spec.hop_length // 2, 0))
         wav = np.pad(wav, (0, max(frames * spec.hop_length - len(wav), 0)))[: frames * spec.hop_length]
         return self._match_level(wav, log_mel)
+
+    def analysis_synthesis(self, wav):
+        """The WORLD reference: the clip re-synthesized from its own WORLD analysis (Harvest F0,
+        CheapTrick envelope, D4C aperiodicity) on the mel frames: what WORLD can do when its
+        features are exact rather than read from a mel."""
+        pyworld = import_pyworld()
+        spec = self.spec
+        wav = np.asarray(wav, dtype=np.float64)
+        frames = len(wav) // spec.hop_length
+        period_ms = 1000.0 * spec.hop_length / spec.sample_rate
+        f0, times = pyworld.harvest(wav, spec.sample_rate, frame_period=period_ms)
+        envelope = pyworld.cheaptrick(wav, f0, times, spec.sample_rate, fft_size=spec.n_fft)
+        aperiodicity = pyworld.d4c(wav, f0, times, spec.sample_rate, fft_size=spec.n_fft)
+        out = pyworld.synthesize(f0, envelope, aperiodicity, spec.sample_rate, period_ms)
+        return np.pad(out, (0, max(frames * spec.hop_length - len(out), 0)))[: frames * spec.hop_length].astype(np.float32)
 
     def _match_level(self, wav, log_mel):
         output = mel(torch.from_numpy(wav.astype(np.float32)), self.spec).numpy()
