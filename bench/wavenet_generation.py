@@ -1,12 +1,23 @@
-"""WaveNet generation speed: the numba kernel at batch 1 and 4 against a plain PyTorch loop, in one run.
+"""WaveNet generation speed: the numba kernel against the plain PyTorch incremental reference, in one run.
 
-The default WaveNetConfig (untrained random weights: speed does not depend on them) with the default
-FeatureSpec's n_mels and hop and 8 speakers. The PyTorch baseline runs `model.stack` on the last
-receptive field of samples for every new sample (conditioning precomputed, the standard naive
-incremental loop); it is timed on a short clip and extrapolated, as every step costs the same.
-Prints a table of real-time factors (wall seconds per audio second, below 1 is faster than real
-time; CPU RTF: CPU seconds of all threads per audio second) and ends with one JSON line.
-Usage: python bench/wavenet_generation.py [--seconds 1] [--baseline-seconds 0.01] [--repeats 2]
+Both paths generate from the same model (same random weights: speed does not depend on them), from
+a mel to a waveform at temperature 1 (the vocoder's default), conditioning included:
+- numba kernel: WaveNetGenerator.generate (vocoders/wavenet/generate.py, kernel.py), utterances of
+  a batch in parallel threads;
+- torch incremental: IncrementalWaveNet.generate (vocoders/wavenet/incremental.py), conditioning
+  precomputed, per-layer ring buffers, inference mode, the batch in its matrices; timed with one
+  torch thread and with the default count, and the faster kept.
+The reference is timed on a short clip (--torch-seconds) and the kernel on a longer one (--seconds):
+every step of either costs the same, so samples per second compare directly.
+
+Rows: (a) r9y9's default config (24 layers in 4 cycles, kernel 3, residual 128, gate 256, skip 128,
+80 mels, mixture of 10 logistics); (b) the project's default WaveNetConfig with 80 mels and 8
+speakers; (c) (b) generating 4 utterances at once. RTF: wall seconds per second of each utterance's
+audio at 22.05 kHz (below 1 is faster than real time); streams: the real-time streams that the
+throughput serves (samples/s over 22050); CPU RTF: CPU seconds of all threads per audio second;
+speed-up: samples/s over the reference's, by wall time and by CPU time (which a loaded machine
+disturbs less: it leaves out the time a path waited for a core). Ends with one JSON line.
+Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
 
 import argparse
@@ -22,11 +33,30 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from tts.features import FeatureSpec  # noqa: E402
-from vocoders.wavenet.config import ConditioningConfig, WaveNetConfig  # noqa: E402
-from vocoders.wavenet.distributions import mol_sample  # noqa: E402
+from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet.generate import WaveNetGenerator  # noqa: E402
+from vocoders.wavenet.incremental import IncrementalWaveNet  # noqa: E402
 from vocoders.wavenet.model import WaveNet  # noqa: E402
+
+SAMPLE_RATE = 22050
+N_MELS = 80
+TEMPERATURE = 1.0
+TARGETS = {"a_speedup": 30.0, "b_rtf": 0.3, "c_streams": 3.0}  # the issue's done-when targets
+
+
+def r9y9_config():
+    """r9y9/wavenet_vocoder's default hparams: layers 24, stacks 4, kernel_size 3, residual 128,
+    gate 256, skip_out 128, cin 80, out_channels 30 (10 logistics), upsample_scales 4, 4, 4, 4."""
+    return WaveNetConfig(
+        stack=StackConfig(layers=24, cycle=6, kernel_size=3, residual_channels=128, gate_channels=256, skip_channels=128),
+        output=OutputConfig(kind="mol", mixtures=10),
+        conditioning=ConditioningConfig(n_mels=N_MELS, upsample_scales=(4, 4, 4, 4)),
+    )
+
+
+def default_config():
+    return WaveNetConfig(conditioning=ConditioningConfig(n_mels=N_MELS, speakers=tuple(f"s{i}" for i in range(8))))
+
 
 def best_time(fn, repeats):
     """(wall, CPU) seconds of the fastest run. CPU time is this process's, all threads: on a
@@ -39,70 +69,129 @@ def best_time(fn, repeats):
     return min(times)
 
 
-def torch_incremental(model, mel, speaker, samples):
-    """The naive loop: every sample reruns the whole stack on its receptive field."""
-    field = model.receptive_field
-    with torch.inference_mode():
-        condition = model.conditioning(torch.from_numpy(mel)[None], torch.tensor([speaker]))
-        condition = torch.nn.functional.pad(condition, (0, 0, field - 1, 0))  # [L, 1, T, G]: step s at field - 1 + s
-        wav = torch.zeros(1, field + samples)  # sample s at index field + s; silence before
-        log_scale_min = model.config.output.log_scale_min
-        for t in range(samples):
-            # steps t - field + 1 .. t: their previous samples, their conditioning
-            params = model.stack(wav[:, t : t + field], condition[:, :, t : t + field])
-            wav[:, field + t] = mol_sample(params[:, -1:], log_scale_min=log_scale_min)[:, 0]
+def time_torch(model, mels, speakers, repeats):
+    """(wall, CPU, torch threads) of the reference from mels to waveforms, with the faster thread count."""
+    reference = IncrementalWaveNet(model)
+    mel = torch.from_numpy(np.stack(mels))
+    speaker = None if speakers is None else torch.tensor(speakers)
+
+    def run():
+        condition = reference.conditioning(mel, speaker)
+        reference.generate(condition, temperature=TEMPERATURE, generator=torch.Generator().manual_seed(0))
+
+    default_threads = torch.get_num_threads()
+    results = []
+    for threads in sorted({1, default_threads}):
+        torch.set_num_threads(threads)
+        reference.generate(reference.conditioning(mel[:, :1], speaker), temperature=TEMPERATURE)  # warm-up
+        results.append((*best_time(run, repeats), threads))
+    torch.set_num_threads(default_threads)
+    return min(results)
+
+
+def time_kernel(model, mels, speakers, repeats):
+    generator = WaveNetGenerator(model)
+    generator.generate([mels[0][:2]], None if speakers is None else speakers[:1])  # warm-up: numba cache, thread pool
+    return best_time(lambda: generator.generate(mels, speakers, temperature=TEMPERATURE, seed=0), repeats)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="audio per utterance for the numba kernel")
-    parser.add_argument("--baseline-seconds", type=float, default=0.01, help="audio timed for the PyTorch loop")
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--torch-seconds", type=float, default=0.1, help="audio per utterance for the torch reference")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each timing; the fastest is kept")
     args = parser.parse_args()
-    spec = FeatureSpec()
-    config = WaveNetConfig(conditioning=ConditioningConfig(n_mels=spec.n_mels, speakers=tuple(f"s{i}" for i in range(8))))
-    assert config.hop_length == spec.hop_length
-    torch.manual_seed(0)
-    model = WaveNet(config).eval()
-    generator = WaveNetGenerator(model)
+    hop = default_config().hop_length
     rng = np.random.default_rng(0)
-    frames = round(args.seconds * spec.sample_rate / spec.hop_length)
-    audio = frames * spec.hop_length / spec.sample_rate
-    mels = [rng.normal(-5.0, 2.0, (frames, spec.n_mels)).astype(np.float32) for _ in range(4)]
-    generator.generate([mels[0][:2]], [0])  # warm-up: numba cache load, allocator, thread pool
+    load_before = os.getloadavg()[0]
 
-    rows = []  # (path, batch, audio seconds, (wall seconds, CPU seconds))
-    baseline_samples = round(args.baseline_seconds * spec.sample_rate)
-    times = best_time(lambda: torch_incremental(model, mels[0], 0, baseline_samples), 1)
-    rows.append(("torch incremental", 1, baseline_samples / spec.sample_rate, times))
-    for batch in (1, 4):
-        times = best_time(lambda: generator.generate(mels[:batch], list(range(batch))), args.repeats)
-        rows.append(("numba kernel", batch, batch * audio, times))
-    times = best_time(lambda: generator.conditioning(mels[0], 0), args.repeats)
-    rows.append(("  conditioning", 1, audio, times))
+    rows = []  # (label, config name, path, batch, samples per utterance, wall s, CPU s, torch threads)
+    for label, name, make_config, batch in (
+        ("(a) r9y9", "r9y9", r9y9_config, 1),
+        ("(b) default", "default", default_config, 1),
+        ("(c) default x4", "default", default_config, 4),
+    ):
+        config = make_config()
+        assert config.hop_length == hop
+        torch.manual_seed(0)
+        model = WaveNet(config).eval()
+        speakers = list(range(batch)) if config.conditioning.speakers else None
+        for path, seconds in (("torch incremental", args.torch_seconds), ("numba kernel", args.seconds)):
+            frames = max(1, round(seconds * SAMPLE_RATE / hop))
+            mels = [rng.normal(-5.0, 2.0, (frames, N_MELS)).astype(np.float32) for _ in range(batch)]
+            if path == "torch incremental":
+                wall, cpu, threads = time_torch(model, mels, speakers, args.repeats)
+            else:
+                (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats), None
+            rows.append((label, name, path, batch, frames * hop, wall, cpu, threads))
 
-    stack = config.stack
+    stack_a, stack_b = r9y9_config().stack, default_config().stack
     print(
-        f"WaveNet generation: default config ({stack.layers} layers, kernel {stack.kernel_size}, residual "
-        f"{stack.residual_channels}, gate {stack.gate_channels}, skip {stack.skip_channels}, output "
-        f"{config.output.kind}), {spec.sample_rate} Hz, hop {spec.hop_length}, {len(config.conditioning.speakers)} speakers"
+        f"WaveNet generation, {SAMPLE_RATE} Hz, hop {hop}, temperature {TEMPERATURE}. (a) r9y9: {stack_a.layers} layers, "
+        f"kernel {stack_a.kernel_size}, residual {stack_a.residual_channels}, gate {stack_a.gate_channels}, skip "
+        f"{stack_a.skip_channels}, mol x10. (b) default: {stack_b.layers} layers, kernel {stack_b.kernel_size}, residual "
+        f"{stack_b.residual_channels}, gate {stack_b.gate_channels}, skip {stack_b.skip_channels}, "
+        f"{default_config().output.kind} {default_config().output.mulaw_channels}, 8 speakers."
     )
+    machine = f"{platform.machine()} {_cpu_name()}, {os.cpu_count()} CPUs"
     print(
-        f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, OMP_WAIT_POLICY "
-        f"{os.environ['OMP_WAIT_POLICY']}, load average {os.getloadavg()[0]:.1f}; torch timed on {baseline_samples} "
-        "samples and extrapolated"
+        f"{machine}; OMP_WAIT_POLICY {os.environ['OMP_WAIT_POLICY']}; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after; torch timed on {args.torch_seconds} s per utterance, the kernel on "
+        f"{args.seconds} s"
     )
-    print(f"{'path':<18} {'batch':>5} {'audio s':>8} {'wall s':>8} {'RTF':>9} {'CPU RTF':>9} {'vs torch':>9}")
-    baseline_rtf = rows[0][3][0] / rows[0][2]
+    header = (
+        f"{'config':<15} {'path':<22} {'batch':>5} {'audio s':>7} {'wall s':>7} {'samples/s':>10} {'RTF':>8} "
+        f"{'CPU RTF':>8} {'streams':>8} {'speed-up':>9} {'CPU speed-up':>12}"
+    )
+    print(header)
+    print("-" * len(header))
     figures = {}
-    for name, batch, seconds, (wall, cpu) in rows:
-        rtf, cpu_rtf = wall / seconds, cpu / seconds
-        key = "conditioning" if name.strip() == "conditioning" else f"{name.split()[0]}_b{batch}"
-        figures[f"{key}_rtf"] = round(rtf, 4)
-        figures[f"{key}_cpu_rtf"] = round(cpu_rtf, 4)
-        print(f"{name:<18} {batch:>5} {seconds:>8.2f} {wall:>8.2f} {rtf:>9.3f} {cpu_rtf:>9.3f} {baseline_rtf / rtf:>8.0f}x")
-    figures["machine"] = f"{platform.machine()} {os.cpu_count()} cpus, torch threads {torch.get_num_threads()}"
-    print(json.dumps({"benchmark": "wavenet_generation", **figures}))
+    torch_rate, torch_cpu_rate = {}, {}
+    for label, name, path, batch, samples, wall, cpu, threads in rows:
+        audio = samples / SAMPLE_RATE
+        rate, cpu_rate = batch * samples / wall, batch * samples / cpu
+        if path == "torch incremental":
+            torch_rate[label], torch_cpu_rate[label] = rate, cpu_rate
+        # rounded once, so that the table, the targets line and the JSON agree
+        speedup, cpu_speedup = round(rate / torch_rate[label], 2), round(cpu_rate / torch_cpu_rate[label], 2)
+        shown = path if threads is None else f"{path} ({threads}t)"
+        print(
+            f"{label:<15} {shown:<22} {batch:>5} {audio:>7.3f} {wall:>7.2f} {rate:>10.0f} {wall / audio:>8.3f} "
+            f"{cpu / audio:>8.3f} {rate / SAMPLE_RATE:>8.2f} {speedup:>8.1f}x {cpu_speedup:>11.1f}x"
+        )
+        key = f"{label.split()[0].strip('()')}_{'torch' if path.startswith('torch') else 'kernel'}"
+        figures[key] = {
+            "config": name, "batch": batch, "audio_s": round(audio, 4), "wall_s": round(wall, 4),
+            "samples_per_s": round(rate, 1), "rtf": round(wall / audio, 4), "cpu_rtf": round(cpu / audio, 4),
+            "streams": round(rate / SAMPLE_RATE, 3), "speedup": speedup, "cpu_speedup": cpu_speedup,
+        }
+        if threads is not None:
+            figures[key]["torch_threads"] = threads
+
+    met = {
+        "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],
+        "b_rtf_0.3": figures["b_kernel"]["rtf"] <= TARGETS["b_rtf"],
+        "c_streams_3": figures["c_kernel"]["streams"] >= TARGETS["c_streams"],
+    }
+    print(
+        f"targets: (a) speed-up {figures['a_kernel']['speedup']:.1f}x vs >= {TARGETS['a_speedup']:.0f}x: "
+        f"{'met' if met['a_speedup_30x'] else 'NOT met'}; (b) RTF {figures['b_kernel']['rtf']:.3f} vs <= "
+        f"{TARGETS['b_rtf']}: {'met' if met['b_rtf_0.3'] else 'NOT met'}; (c) {figures['c_kernel']['streams']:.2f} "
+        f"real-time streams vs >= {TARGETS['c_streams']:.0f}: {'met' if met['c_streams_3'] else 'NOT met'}"
+    )
+    print(json.dumps({
+        "benchmark": "wavenet_generation", "machine": machine,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "sample_rate": SAMPLE_RATE, "temperature": TEMPERATURE, **figures, "targets_met": met,
+    }))
+
+
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Fast WaveNet generation (vocoders/wavenet/generate.py, kernel.py) on tiny random models."""
+"""Fast WaveNet generation (vocoders/wavenet/generate.py, kernel.py) on tiny random models, checked
+against the model itself and against the plain PyTorch incremental reference (incremental.py)."""
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from tts.errors import TTSError
 from vocoders.wavenet import kernel
 from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig
 from vocoders.wavenet.generate import WaveNetGenerator
+from vocoders.wavenet.incremental import IncrementalWaveNet
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.mulaw import mulaw_decode
 
@@ -80,16 +82,24 @@ def test_span_conditioning_matches_the_whole_mel(generator, rng):
 
 
 def check_teacher_forced(generator, rng):
+    """Given the true previous samples, the numba kernel, the PyTorch incremental reference and
+    the model's `stack` give the same output params, within 1e-4."""
     model = generator.model
     (mel,) = mels(rng, 40)
     speaker = speaker_of(model, 1)
     wav = rng.uniform(-1, 1, 40 * HOP).astype(np.float32)
     previous = np.concatenate([[0.0], wav[:-1]]).astype(np.float32)
-    params = kernel.teacher_forced(generator.net, previous, generator.conditioning(mel, speaker))
-    np.testing.assert_allclose(params, model_params(model, mel, speaker, wav), rtol=1e-4, atol=1e-4)
+    expected = model_params(model, mel, speaker, wav)
+    fast = kernel.teacher_forced(generator.net, previous, generator.conditioning(mel, speaker))
+    reference = IncrementalWaveNet(model).teacher_forced(
+        torch.from_numpy(previous)[None], model_conditioning(model, mel, speaker)
+    )[0].numpy()
+    np.testing.assert_allclose(reference, expected, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-4)
 
 
-def test_teacher_forced_kernel_matches_the_model(generator, rng):
+def test_teacher_forced_kernel_matches_the_model_and_the_torch_reference(generator, rng):
     check_teacher_forced(generator, rng)
 
 
@@ -97,6 +107,52 @@ def test_teacher_forced_kernel_matches_the_model(generator, rng):
 def test_teacher_forced_with_long_dilations(kernel_size, rng):
     """Dilations up to 32: rings of up to 64 rows, wrapped several times in 320 samples."""
     check_teacher_forced(WaveNetGenerator(tiny_model("mol", kernel_size, layers=7, cycle=6)), rng)
+
+
+@pytest.mark.parametrize("kind, kernel_size, speakers", VARIANTS, ids=lambda v: str(v))
+def test_greedy_generation_matches_the_torch_reference(kind, kernel_size, speakers, rng):
+    """Temperature 0 on both paths, each feeding back its own samples.
+
+    μ-law: the same class at every sample, so the same waveform bit for bit. The head and the
+    conditioning are scaled up so that the most likely class changes along the utterance (a
+    random tiny model's greedy path is nearly constant); along this path the top two logits stay
+    at least 2e-4 apart, where the paths' logits differ by under 1e-5 (summation order).
+    Mixture of logistics: the sample is the chosen component's mean itself, a float that the two
+    paths sum in different orders (BLAS, the kernel's blocked multiply-adds), so it can differ in
+    its last bits and cannot be compared bitwise; the choice of component is what must agree, and
+    another component would move the sample by far more than the 1e-5 asserted."""
+    model = tiny_model(kind, kernel_size, speakers)
+    if kind == "mulaw":
+        with torch.no_grad():
+            for weight in (model.head[1].weight, model.head[3].weight, model.mel_projection.weight):
+                weight.mul_(10.0)
+    (mel,) = mels(rng, 30)
+    speaker = speaker_of(model, 1)
+    fast = WaveNetGenerator(model).generate([mel], [speaker], temperature=0)[0]
+    reference = IncrementalWaveNet(model).generate(model_conditioning(model, mel, speaker), temperature=0)[0].numpy()
+    assert reference.dtype == fast.dtype == np.float32 and reference.shape == fast.shape == (30 * HOP,)
+    if kind == "mulaw":
+        assert len(np.unique(fast)) >= 5  # not a constant path
+        np.testing.assert_array_equal(fast, reference)
+    else:
+        assert len(np.unique(fast)) > 100
+        np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-5)
+
+
+def test_torch_reference_draws_valid_samples(rng):
+    """The reference's sampling at a temperature: μ-law values from the kernel's table, mixture
+    samples in [-1, 1], reproducible with a torch generator."""
+    for kind in ("mulaw", "mol"):
+        model = tiny_model(kind, speakers=0)
+        reference = IncrementalWaveNet(model)
+        condition = model_conditioning(model, mels(rng, 6)[0], None)
+        first, again = (
+            reference.generate(condition, temperature=0.8, generator=torch.Generator().manual_seed(3)) for _ in range(2)
+        )
+        torch.testing.assert_close(first, again, rtol=0, atol=0)
+        assert first.shape == (1, 6 * HOP) and first.abs().max() <= 1
+        if kind == "mulaw":
+            assert np.isin(first.numpy(), WaveNetGenerator(model).net.mulaw_values).all()
 
 
 def test_lengths_range_and_dtype(generator, rng):

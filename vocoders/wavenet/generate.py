@@ -48,14 +48,14 @@ def extract_net(model):
         return kernel.Net(
             input_weight=_array(model.input.weight[:, 0]),
             input_bias=_array(model.input.bias),
-            conv_weight=np.concatenate([_array(layer.taps.weight.t()) for layer in layers]),  # taps oldest first
+            conv_weight=np.concatenate([_array(layer.taps.weight.t()).ravel() for layer in layers]),  # taps oldest first
             conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
-            out_weight=np.concatenate([_array(weight.t()) for weight in out_weight]),
+            out_weight=np.concatenate([_array(weight.t()).ravel() for weight in out_weight]),
             residual_bias=np.stack([_array(layer.out.bias[:residual] * np.sqrt(0.5)) for layer in layers]),
             skip_bias=_array(sum(layer.out.bias[residual:] for layer in layers)),
-            head_weight1=_array(model.head[1].weight.t()),
+            head_weight1=_array(model.head[1].weight.t()).ravel(),
             head_bias1=_array(model.head[1].bias),
-            head_weight2=_array(model.head[3].weight.t()),
+            head_weight2=_array(model.head[3].weight.t()).ravel(),
             head_bias2=_array(model.head[3].bias),
             skip_scale=np.float32(np.sqrt(1.0 / len(layers))),
             dilations=np.array(config.stack.dilations, dtype=np.int64),

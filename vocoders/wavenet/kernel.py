@@ -8,8 +8,16 @@ per sample. Conditioning arrives precomputed at sample rate (generate.py).
 Random numbers come from a counter-based hash: splitmix64 of (seed, sample index, draw number).
 An utterance's samples therefore depend on its own conditioning, temperature and seed only, so it
 comes out bitwise the same alone, in a batch, or streamed in chunks.
+
+What makes it fast (bench/wavenet_generation.py), for layers this small: each matrix product
+adds weight rows, eight at a time, into its outputs, so it vectorizes over the outputs with no
+horizontal sums (_accumulate); the loops index whole flat arrays, with no views (each costs atomic
+reference counting) and no negative-index checks (which turn vector loads into gathers); the
+float division of the gated unit and the sampler's exp are plain arithmetic under
+error_model="numpy" (numba's default raises ZeroDivisionError, a branch that keeps a loop scalar).
 """
 
+import math
 from collections import namedtuple
 
 import numba
@@ -25,14 +33,14 @@ Net = namedtuple(
     [
         "input_weight",  # [R]: previous sample -> first layer input
         "input_bias",  # [R]
-        "conv_weight",  # [L * K * R, G]: row (l * K + k) * R + r multiplies layer l's x[t - (K - 1 - k) * dilation][r]
+        "conv_weight",  # [L, K * R, G] flattened: [l, k * R + r] multiplies layer l's x[t - (K - 1 - k) * dilation][r]
         "conv_bias",  # [L, G]
-        "out_weight",  # [L * G / 2, R + S]: layer l's rows l * G / 2 ..., its residual and skip 1x1s side by side (residual / sqrt 2)
+        "out_weight",  # [L, G / 2, R + S] flattened: the residual and skip 1x1s side by side, residual / sqrt 2
         "residual_bias",  # [L, R]: the residual 1x1's bias / sqrt 2
         "skip_bias",  # [S]: the skip 1x1s' biases summed over the layers
-        "head_weight1",  # [S, S]
+        "head_weight1",  # [S, S] flattened
         "head_bias1",  # [S]
-        "head_weight2",  # [S, C]
+        "head_weight2",  # [S, C] flattened
         "head_bias2",  # [C]
         "skip_scale",  # float32: sqrt(1 / L)
         "dilations",  # [L] int64
@@ -56,6 +64,12 @@ P0, P1, P2, P3, P4, P5, P6 = (
               1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
 )
 Q0, Q1, Q2, Q3 = (np.float32(c) for c in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03))
+# exp in float64 (_categorical): ln 2 split in a short high part and the rest (Cody and Waite),
+# then 1 / k! for the Taylor series
+LOG2E = 1.4426950408889634
+LN2_HI = 6.93145751953125e-1
+LN2_LO = 1.42860682030941723212e-6
+E0, E1, E2, E3, E4, E5, E6, E7, E8, E9, E10, E11 = (1.0 / math.factorial(k) for k in range(12))
 DRAWS = np.uint64(2)  # random numbers per sample: component or class, then the logistic's noise
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -94,36 +108,51 @@ def _tanh(x):
 @numba.njit(cache=True)
 def _workspace(net):
     residual = len(net.input_bias)
-    gates = net.conv_weight.shape[1]
+    layers, gates = net.conv_bias.shape
     skip = len(net.head_bias1)
     return (
         np.empty(residual + skip, np.float32),  # the current layer's input x | the running skip sum
+        np.empty(len(net.conv_weight) // (layers * gates), np.float32),  # the taps, oldest first
         np.empty(gates, np.float32),  # the gate's input
-        np.empty((1, gates // 2), np.float32),  # the gated unit's output z
-        np.empty((2, skip), np.float32),  # the head's input and its hidden layer
+        np.empty(gates // 2, np.float32),  # the gated unit's output z
+        np.empty(skip, np.float32),  # the head's input
+        np.empty(skip, np.float32),  # the head's hidden layer
         np.empty(len(net.head_bias2), np.float64),  # class or component probabilities
+        np.empty(len(net.head_bias2), np.int64),  # their powers of 2 (_categorical)
     )
 
 
-# Every loop below indexes whole arrays: a view (a row, a slice) costs two atomic reference-count
-# updates, more than the arithmetic of a row in these small layers.
+# The loops below index whole flat arrays: a view (a row, a slice) costs two atomic reference-count
+# updates, and 2-D indexing reloads strides, each more than the arithmetic of a row here.
 @numba.njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")
-def _accumulate(weight, first, rows, source, row, y):
-    """y += weight[first : first + rows].T @ source[row, :rows], weight [in, out]: the weight rows
-    scaled by their inputs and added to `y`, four at a time so that each pass over `y` makes four
-    fused multiply-adds per element. It vectorizes over `y` with no horizontal sums, and the
-    order of the sums is fixed when it compiles."""
+def _accumulate(weight, first, x, y):
+    """y += W.T @ x, W = weight[first : first + len(x) * len(y)] as [len(x), len(y)]: the rows of W
+    scaled by their inputs and added into `y`, eight at a time, so that each pass over `y` makes
+    eight multiply-adds per element in two independent chains. It vectorizes over `y` without
+    horizontal sums; the order of the sums is fixed when it compiles."""
+    rows, columns = len(x), np.uint64(len(y))
     i = 0
-    while i + 4 <= rows:
-        a, b, c, d = source[row, i], source[row, i + 1], source[row, i + 2], source[row, i + 3]
-        w = first + i
-        for j in range(len(y)):
-            y[j] = y[j] + weight[w, j] * a + weight[w + 1, j] * b + weight[w + 2, j] * c + weight[w + 3, j] * d
-        i += 4
+    while i + 8 <= rows:
+        a, b, c, d, e, f, g, h = x[i], x[i + 1], x[i + 2], x[i + 3], x[i + 4], x[i + 5], x[i + 6], x[i + 7]
+        # unsigned offsets: numba then needs no check for negative indices, which would turn the
+        # loads into gathers
+        w0 = np.uint64(first + i * len(y))
+        w1 = w0 + columns
+        w2 = w1 + columns
+        w3 = w2 + columns
+        w4 = w3 + columns
+        w5 = w4 + columns
+        w6 = w5 + columns
+        w7 = w6 + columns
+        for j in range(columns):
+            y[j] += (weight[w0 + j] * a + weight[w1 + j] * b + weight[w2 + j] * c + weight[w3 + j] * d) + (
+                weight[w4 + j] * e + weight[w5 + j] * f + weight[w6 + j] * g + weight[w7 + j] * h
+            )
+        i += 8
     while i < rows:
-        a = source[row, i]
-        for j in range(len(y)):
-            y[j] = y[j] + weight[first + i, j] * a
+        a, w0 = x[i], np.uint64(first + i * len(y))
+        for j in range(columns):
+            y[j] += weight[w0 + j] * a
         i += 1
 
 
@@ -131,12 +160,12 @@ def _accumulate(weight, first, rows, source, row, y):
 def _step(net, ring, sample, previous, condition, work, params):
     """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
     each layer's input into its ring."""
-    state, gate, z, head, _ = work
+    state, taps, gate, z, head, hidden = work[:6]
     residual = len(net.input_bias)
     layers, gates = net.conv_bias.shape
-    kernel = net.conv_weight.shape[0] // (layers * residual)
+    kernel = len(taps) // residual
     half = gates // 2
-    skip = len(state) - residual
+    skip = len(head)
     for r in range(residual):
         state[r] = net.input_weight[r] * previous + net.input_bias[r]
     for s in range(skip):
@@ -148,36 +177,52 @@ def _step(net, ring, sample, previous, condition, work, params):
         now = base + sample % size
         for r in range(residual):
             ring[now, r] = state[r]  # x[t], over x[t - size]: the one sample no tap needs
+        for k in range(kernel):  # tap k is x[t - (K - 1 - k) * dilation]
+            tap = base + (sample - (kernel - 1 - k) * dilation) % size
+            for r in range(residual):
+                taps[k * residual + r] = ring[tap, r]
         for g in range(gates):
             gate[g] = net.conv_bias[layer, g] + condition[layer, g]
-        for k in range(kernel):  # tap k reads x[t - (K - 1 - k) * dilation]
-            tap = base + (sample - (kernel - 1 - k) * dilation) % size
-            _accumulate(net.conv_weight, (layer * kernel + k) * residual, residual, ring, tap, gate)
+        _accumulate(net.conv_weight, layer * len(taps) * gates, taps, gate)
         for h in range(half):
-            z[0, h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
+            z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
         # x <- (x + residual) / sqrt 2 and skips += skip in one product: out_weight's residual
         # columns and residual_bias come divided by sqrt 2
         for r in range(residual):
             state[r] = state[r] * SQRT_HALF + net.residual_bias[layer, r]
-        _accumulate(net.out_weight, layer * half, half, z, 0, state)
+        _accumulate(net.out_weight, layer * half * len(state), z, state)
     for s in range(skip):
-        head[0, s] = max(state[residual + s] * net.skip_scale, ZERO)
-    hidden = head[1]
+        head[s] = max(state[residual + s] * net.skip_scale, ZERO)
     hidden[:] = net.head_bias1
-    _accumulate(net.head_weight1, 0, skip, head, 0, hidden)
+    _accumulate(net.head_weight1, 0, head, hidden)
     for s in range(skip):
         hidden[s] = max(hidden[s], ZERO)
     params[:] = net.head_bias2
-    _accumulate(net.head_weight2, 0, skip, head, 1, params)
+    _accumulate(net.head_weight2, 0, hidden, params)
 
 
-@numba.njit(cache=True)
-def _categorical(logits, temperature, u, probs):
-    """Index drawn from softmax(logits / temperature) with the uniform `u`."""
+@numba.njit(cache=True, error_model="numpy")
+def _categorical(logits, temperature, u, probs, exponents):
+    """Index drawn from softmax(logits / temperature) with the uniform `u`. The weights are
+    exp((logit - top) / temperature) in float64, computed as 2^n · e^r with |r| <= ln 2 / 2 and a
+    Taylor polynomial (relative error < 1e-14): plain arithmetic, so it vectorizes, where libm's
+    exp is a scalar call that would cost a tenth of a sample. `exponents` is an int64 buffer,
+    `probs` a float64 buffer, each as long as the logits."""
     top = np.float64(logits.max())
+    inverse = 1.0 / temperature
+    for i in range(len(logits)):
+        x = max((np.float64(logits[i]) - top) * inverse, -708.0)  # e^-708: far below any draw's resolution
+        n = np.floor(x * LOG2E + 0.5)
+        r = (x - n * LN2_HI) - n * LN2_LO
+        e = E11
+        for c in (E10, E9, E8, E7, E6, E5, E4, E3, E2, E1, E0):  # unrolled: a tuple of constants
+            e = e * r + c
+        probs[i] = e
+        exponents[i] = (np.int64(n) + 1023) << 52  # the bits of the float64 2^n
+    powers = exponents.view(np.float64)
     total = 0.0
     for i in range(len(logits)):
-        probs[i] = np.exp((np.float64(logits[i]) - top) / temperature)
+        probs[i] *= powers[i]
         total += probs[i]
     threshold = u * total
     for i in range(len(logits)):
@@ -188,19 +233,19 @@ def _categorical(logits, temperature, u, probs):
 
 
 @numba.njit(cache=True)
-def _draw(net, params, temperature, seed, sample, probs):
+def _draw(net, params, temperature, seed, sample, probs, exponents):
     """The next sample in [-1, 1] from the head's params; temperature 0 is deterministic."""
     if net.kind == MULAW:
         if temperature == 0.0:
             return net.mulaw_values[np.argmax(params)]
-        return net.mulaw_values[_categorical(params, temperature, _uniform(seed, sample, 0), probs)]
+        return net.mulaw_values[_categorical(params, temperature, _uniform(seed, sample, 0), probs, exponents)]
     mixtures = len(params) // 3
     logits = params[:mixtures]
     if temperature == 0.0:  # the mean of the most likely component
         k = np.argmax(logits)
         return np.float32(min(max(np.float64(params[mixtures + k]), -1.0), 1.0))
     # like distributions.mol_sample: pick a component by its weight, scale its noise by temperature
-    k = _categorical(logits, 1.0, _uniform(seed, sample, 0), probs)
+    k = _categorical(logits, 1.0, _uniform(seed, sample, 0), probs, exponents)
     u = min(max(_uniform(seed, sample, 1), 1e-5), 1.0 - 1e-5)
     scale = np.exp(np.float64(max(params[2 * mixtures + k], net.log_scale_min)))
     value = np.float64(params[mixtures + k]) + temperature * scale * (np.log(u) - np.log1p(-u))
@@ -217,7 +262,7 @@ def generate_chunk(net, ring, start, previous, seed, temperature, condition, out
     params = np.empty(len(net.head_bias2), np.float32)
     for i in range(len(out)):
         _step(net, ring, start + i, previous, condition[i], work, params)
-        previous = _draw(net, params, temperature, seed, start + i, work[-1])
+        previous = _draw(net, params, temperature, seed, start + i, work[-2], work[-1])
         out[i] = previous
     return previous
 
