@@ -134,3 +134,14 @@ def test_describe_reports_the_receptive_field():
 
     line = describe(WaveNetConfig(), 22050)
     assert "receptive field 2047 samples (92.8 ms)" in line and "no speakers" in line
+
+
+def test_a_single_speaker_corpus_trains_without_global_conditioning(tmp_path):
+    entries = []
+    for index in range(3):
+        path = write_tone(tmp_path / f"lj{index}.wav", 0.2, 8000, seed=index)
+        entries.append(ManifestEntry(f"LJ{index}", "LJ", "text", path, 0.2, 8000))
+    write_manifest(tmp_path / "lj.jsonl", entries)
+    weights = train_wavenet(tmp_path / "lj.jsonl", tiny_run(tmp_path / "run", steps=2), progress=False)
+    model = WaveNet.load(weights)
+    assert model.config.conditioning.speakers == () and model.speaker_embedding is None
