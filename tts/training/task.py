@@ -15,6 +15,8 @@ class Task(abc.ABC):
     """
 
     spec = None
+    # Per-item lengths, when given, bucket batches by length (tts/training/sampler.py): less padding.
+    lengths = None
     # DDP must be told when some parameters get no gradient in a step (e.g. unused speaker tables).
     find_unused_parameters = False
 

@@ -156,6 +156,7 @@ class Trainer:
             seed=self.config.seed,
             rank=self.dist.rank,
             world_size=self.dist.world_size,
+            lengths=self.task.lengths,
             **self.position,
         )
         return DataLoader(
