@@ -32,6 +32,7 @@ def test_copy_synthesis_keeps_spectrum_pitch_and_timing():
     features = log_mel(wav)
     out = GriffinLimVocoder(SPEC, iterations=32)([Utterance("x", mel=features)])[0]
     assert out.dtype == np.float32 and out.shape == (len(features) * SPEC.hop_length,)
+    assert GriffinLimVocoder(FeatureSpec(sample_rate=16000, fmax=7000.0)).sample_rate == 16000
     # the spectrum comes back where there is energy (elsewhere both sides are near the floor)
     again = log_mel(out)
     loud = features > np.log(1e-2)

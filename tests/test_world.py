@@ -47,6 +47,7 @@ def test_copy_synthesis_of_a_vowel_keeps_its_f0_within_2_percent():
     features, f0 = log_mel(wav), frame_f0(wav, SPEC)
     out = WorldVocoder(SPEC)([Utterance("a", mel=features, f0=f0)])[0]
     assert out.dtype == np.float32 and out.shape == (len(features) * SPEC.hop_length,)
+    assert WorldVocoder(SPEC).sample_rate == SPEC.sample_rate
     again = frame_f0(out, SPEC)
     both = (again > 0) & (f0 > 0)
     assert both.sum() > 0.8 * (f0 > 0).sum()
