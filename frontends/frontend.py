@@ -96,6 +96,18 @@ def warning_line(report):
     return "; ".join(parts)
 
 
+def combined_report(reports):
+    """One report for a whole text: counts added up, word and warning lists joined without repeats."""
+    merged = {"dropped": {}, "unknown_symbols": {}, "unspoken_words": [], "warnings": []}
+    for report in reports:
+        for key in ("dropped", "unknown_symbols"):
+            for item, count in report.get(key, {}).items():
+                merged[key][item] = merged[key].get(item, 0) + count
+        for key in ("unspoken_words", "warnings"):
+            merged[key].extend(item for item in report.get(key, ()) if item not in merged[key])
+    return merged
+
+
 def _merge_reports(normalization, g2p, unknown):
     report = normalization.as_dict()
     # Characters the normalizer kept but the G2P could not use (rare: it only keeps speakable ones).

@@ -1,6 +1,21 @@
 import numpy as np
 import pytest
 
+from voice_fixtures import build_tiny_voice
+
+
+@pytest.fixture(scope="session")
+def voice_dir(tmp_path_factory):
+    """A tiny untrained voice directory, built once; tests must not change it."""
+    return build_tiny_voice(tmp_path_factory.mktemp("voice"))
+
+
+@pytest.fixture(scope="session")
+def voice(voice_dir):
+    from tts.voice import Voice
+
+    return Voice.load(voice_dir)
+
 
 @pytest.fixture
 def rng():

@@ -92,7 +92,7 @@ def test_speaker_embedding_changes_output_and_one_hot_mix_equals_index(model, rn
     assert (half - by_index[0]).abs().max() > 1e-3 and (half - by_index[2]).abs().max() > 1e-3
     mel, _ = model.synthesize(ids[0], durations[0], [1, 0, 1])  # synthesize normalizes the weights
     np.testing.assert_allclose(mel, half[0].detach().numpy(), atol=1e-5)
-    with pytest.raises(UsageError, match=r"valid: 0\.\.2"):
+    with pytest.raises(UsageError, match=r"valid speakers: 0 \(s1\), 1 \(s2\), 2 \(s3\)"):
         model.synthesize(ids[0], durations[0], 3)
 
 

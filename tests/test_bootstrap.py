@@ -3,11 +3,9 @@
 import json
 import re
 
-import numpy as np
 import pytest
 import soundfile
 
-from tts import audio
 from tts.cli.main import main
 from tts.corpora.bootstrap import bootstrap, engines
 from tts.corpora.bootstrap.build import MIN_POOL
@@ -16,21 +14,6 @@ from tts.corpora.bootstrap.sentences import RESERVED, canonical, generate, is_re
 from tts.corpora.bootstrap.voices import Voice
 from tts.corpora.vctk import read_speaker_info
 from tts.errors import TTSError
-
-# IEEE "Harvard" sentences, reserved for evaluation: none may reach a training corpus. The generator
-# drops the first ten (RESERVED); ten more from list 2 check that the templates cannot produce them.
-HARVARD = list(RESERVED) + [
-    "The boy was there when the sun rose.",
-    "A rod is used to catch pink salmon.",
-    "The source of the huge river is the clear spring.",
-    "Kick the ball straight and follow through.",
-    "Help the woman get back to her feet.",
-    "A pot of tea helps to pass the evening.",
-    "Smoky fires lack flame and heat.",
-    "The soft cushion broke the man's fall.",
-    "The salt breeze came across from the sea.",
-    "The girl at the booth sold fifty bonds.",
-]
 
 
 # --- selection -------------------------------------------------------------------------------------
@@ -78,8 +61,10 @@ def test_selection_is_deterministic_for_a_seed():
 
 
 def test_no_harvard_sentence_in_the_candidate_pool():
-    assert all(is_reserved(s.lower().rstrip(".")) for s in HARVARD[:10])  # the guard ignores case and punctuation
-    harvard = {canonical(s) for s in HARVARD}
+    # The IEEE "Harvard" sentences (lists 1 and 2) are reserved for evaluation: none may reach a corpus.
+    assert len(RESERVED) == 20
+    assert all(is_reserved(s.lower().rstrip(".")) for s in RESERVED)  # the guard ignores case and punctuation
+    harvard = {canonical(s) for s in RESERVED}
     for seed in (0, 1):
         pool = generate(MIN_POOL, seed=seed)
         assert not harvard & {canonical(s.text) for s in pool}

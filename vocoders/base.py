@@ -2,7 +2,9 @@
 
 A vocoder declares the Utterance fields it `needs` and the FeatureSpec it was built for. `render`
 turns a batch of utterances into waveforms at `spec.sample_rate`. Plugins register a subclass under
-the `tts.vocoders` entry-point group; the core never imports a vocoder by path.
+the `tts.vocoders` entry-point group; the core never imports a vocoder by path. A vocoder trained
+for particular speakers lists their ids in `speakers`, so a Voice can check that its speaker
+indices mean the same people.
 """
 
 from abc import ABC, abstractmethod
@@ -15,6 +17,7 @@ from tts.utterance import RENDERABLE_FIELDS
 class Vocoder(ABC):
     name: str = ""
     needs: tuple = ()
+    speakers: tuple = ()  # speaker ids it was trained for, in index order; () when it takes any
 
     def __init__(self, spec: FeatureSpec):
         unknown = sorted(set(self.needs) - set(RENDERABLE_FIELDS))

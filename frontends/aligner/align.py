@@ -3,7 +3,6 @@
 import warnings
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus

@@ -19,6 +19,7 @@ from frontends.aligner.layers import ConvStack, ConvStackConfig, channel_mask
 from frontends.inventory import Inventory
 from tts.checkpoint import load_model
 from tts.errors import TTSError, UsageError
+from tts.speaker_selection import speaker_weights
 
 KIND = "duration"
 
@@ -70,30 +71,9 @@ class DurationModel(nn.Module):
         """
         device = next(self.parameters()).device
         ids = torch.as_tensor(np.asarray(ids, dtype=np.int64), device=device)[None]
-        weights = torch.as_tensor(self.speaker_weights(speaker), dtype=torch.float32, device=device)[None]
+        weights = torch.as_tensor(speaker_weights(speaker, self.config.speakers), dtype=torch.float32, device=device)[None]
         log_durations = self(ids, torch.tensor([ids.shape[1]], device=device), weights)[0]
         return frames_from_log_durations(log_durations.cpu().numpy(), speed=speed)
-
-    def speaker_weights(self, speaker):
-        """[n_speakers] weights summing to 1 for a speaker index, id, or {index or id: weight} mix."""
-        mix = speaker if isinstance(speaker, dict) else {speaker: 1.0}
-        weights = np.zeros(len(self.config.speakers))
-        for key, weight in mix.items():
-            if not (isinstance(weight, (int, float)) and weight >= 0):
-                raise UsageError(f"speaker weight for {key!r} must be a non-negative number, got {weight!r}")
-            weights[self._speaker_index(key)] += weight
-        if not weights.sum() > 0:
-            raise UsageError(f"speaker mix {speaker!r} has no positive weight")
-        return weights / weights.sum()
-
-    def _speaker_index(self, speaker):
-        speakers = self.config.speakers
-        if isinstance(speaker, (int, np.integer)) and not isinstance(speaker, bool):
-            if 0 <= speaker < len(speakers):
-                return int(speaker)
-        elif speaker in speakers:
-            return speakers.index(speaker)
-        raise UsageError(f"unknown speaker {speaker!r}; valid: 0..{len(speakers) - 1} or {', '.join(speakers)}")
 
     @classmethod
     def load(cls, path, *, spec=None):

@@ -24,6 +24,8 @@ from tts.acoustic.layers import Postnet, Transformer, ValueEmbedding, VariancePr
 from tts.masking import sequence_mask
 from tts.checkpoint import load_model
 from tts.errors import TTSError, UsageError
+from tts.speaker_selection import speaker_weights
+from tts.training.precision import autocast
 
 KIND = "acoustic"
 
@@ -103,7 +105,7 @@ class AcousticModel(nn.Module):
     def synthesize(self, ids, durations, speaker, *, pitch_shift=0.0, energy_scale=1.0):
         """(mel [frames, n_mels] float32, f0 [frames] Hz with 0 where unvoiced) for one utterance.
 
-        speaker: an index, or [n_speakers] mixing weights (normalized here).
+        speaker: an index, an id, an {index or id: weight} mix, or [n_speakers] weights (normalized here).
         """
         [result] = self.synthesize_batch(
             [ids], [durations], [speaker], pitch_shift=pitch_shift, energy_scale=energy_scale
@@ -111,23 +113,28 @@ class AcousticModel(nn.Module):
         return result
 
     @torch.no_grad()
-    def synthesize_batch(self, ids, durations, speakers, *, pitch_shift=0.0, energy_scale=1.0):
-        """[(mel, f0)] for several utterances run as one padded batch; arguments are lists."""
+    def synthesize_batch(self, ids, durations, speakers, *, pitch_shift=0.0, energy_scale=1.0, dtype=None):
+        """[(mel, f0)] for several utterances run as one padded batch; arguments are lists.
+
+        dtype: torch.bfloat16 runs the model under bf16 autocast (about twice as fast on CPUs with
+        native bf16; the model trains that way), None in float32.
+        """
         if not len(ids) == len(durations) == len(speakers):
             raise UsageError(f"got {len(ids)} id sequences, {len(durations)} durations, {len(speakers)} speakers")
         device = next(self.parameters()).device
         ids = [self._checked_ids(sequence) for sequence in ids]
         durations = [_checked_durations(frames, len(sequence)) for frames, sequence in zip(durations, ids)]
         lengths = torch.tensor([len(sequence) for sequence in ids], device=device)
-        weights = np.stack([self._speaker_weights(speaker) for speaker in speakers])
+        weights = np.stack([speaker_weights(speaker, self.config.speakers) for speaker in speakers])
         weights = torch.tensor(weights, dtype=torch.float32, device=device)
-        out = self(_padded(ids, device), lengths, weights, _padded(durations, device),
-                   pitch_shift=pitch_shift, energy_scale=energy_scale)
+        with autocast(dtype, torch.device(device)):
+            out = self(_padded(ids, device), lengths, weights, _padded(durations, device),
+                       pitch_shift=pitch_shift, energy_scale=energy_scale)
         results = []
         for index, n in enumerate(out.frame_lengths.tolist()):
             voiced = out.voicing[index, :n] > 0
-            f0 = torch.where(voiced, out.log_f0[index, :n].exp(), torch.zeros_like(voiced, dtype=torch.float32))
-            results.append((out.postnet_mel[index, :n].cpu().numpy(), f0.cpu().numpy()))
+            f0 = torch.where(voiced, out.log_f0[index, :n].float().exp(), torch.zeros_like(voiced, dtype=torch.float32))
+            results.append((out.postnet_mel[index, :n].float().cpu().numpy(), f0.cpu().numpy()))
         return results
 
     @classmethod
@@ -147,19 +154,6 @@ class AcousticModel(nn.Module):
         if not scale > 0:
             raise UsageError(f"energy_scale must be positive, got {scale!r}")
         return math.log(scale) / self.config.energy_std
-
-    def _speaker_weights(self, speaker):
-        n_speakers = len(self.config.speakers)
-        if isinstance(speaker, (int, np.integer)) and not isinstance(speaker, bool):
-            if not 0 <= speaker < n_speakers:
-                raise UsageError(f"speaker index {speaker} out of range; valid: 0..{n_speakers - 1}")
-            return np.eye(n_speakers)[speaker]
-        weights = np.asarray(speaker, dtype=np.float64)
-        if weights.shape != (n_speakers,) or (weights < 0).any() or not weights.sum() > 0:
-            raise UsageError(
-                f"speaker mix must be {n_speakers} non-negative weights with a positive sum, got {speaker!r}"
-            )
-        return weights / weights.sum()
 
     def _checked_ids(self, ids):
         ids = np.asarray(ids, dtype=np.int64)

@@ -11,7 +11,7 @@ def register(subparsers):
     add_text_arguments(parser)
     parser.add_argument("--lexicon", metavar="FILE", help="user lexicon: TSV of word<TAB>phonemes")
     parser.add_argument("--duration-model", metavar="FILE", help="a trained duration model (.safetensors)")
-    parser.add_argument("--speaker", default="0", help="speaker index or id for the durations (default: 0)")
+    parser.add_argument("--speaker", default="0", help="speaker index, id or mix (3:0.7,5:0.3) for the durations")
     parser.add_argument("--speed", type=float, default=1.0, help="speaking rate for the durations")
     parser.add_argument("--json", action="store_true", help="one JSON object per sentence")
     parser.set_defaults(func=run)
@@ -22,12 +22,13 @@ def run(args):
     from frontends.duration.model import DurationModel
     from frontends.frontend import Frontend, warning_line
     from frontends.lexicon import Lexicon
+    from tts.speaker_selection import parse_speaker, resolve_speaker
 
     text = read_text(args)
     duration_model = DurationModel.load(args.duration_model) if args.duration_model else None
-    speaker = int(args.speaker) if args.speaker.isdigit() else args.speaker
+    speaker = parse_speaker(args.speaker)
     if duration_model is not None:
-        duration_model.speaker_weights(speaker)  # an invalid speaker fails before any work
+        speaker = resolve_speaker(speaker, duration_model.config.speakers)  # fails before any work
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
     frontend = Frontend(lexicon=lexicon, duration_model=duration_model)
     for utterance in frontend.sentences(text, speaker=speaker, speed=args.speed):

@@ -4,7 +4,9 @@ is scored against the recording.
 For every utterance: the reference audio at the vocoder's rate, its log-mel under the vocoder's
 FeatureSpec (and its analysed F0 for vocoders that need one), the vocoder's waveform from those (and
 the speaker), then real-time factor, PESQ, STOI and MCD (the mel of the output against the
-reference's, frame for frame).
+reference's, frame for frame). Given a recognizer, the output is also transcribed for a word error
+rate against the manifest's text; `score_recordings` gives the recordings' own WER, the floor the
+recognizer allows.
 """
 
 import time
@@ -17,6 +19,7 @@ from tts import audio
 from tts.errors import TTSError
 from tts.mel import mel
 from tts.pitch import frame_f0
+from tts.metrics.intelligibility import word_error_rate
 from tts.metrics.mcd import mel_cepstral_distortion
 from tts.metrics.quality import pesq_score, stoi_score
 from tts.utterance import Utterance
@@ -30,9 +33,11 @@ class UtteranceScores:
     pesq: float
     stoi: float
     mcd_db: float
+    text: str
+    transcript: str | None = None  # what the recognizer heard, when one was given
 
 
-def copy_synthesis(vocoder, entries, speaker_index, alignments=None):
+def copy_synthesis(vocoder, entries, speaker_index, alignments=None, recognizer=None):
     """UtteranceScores for each manifest entry; `speaker_index` maps speaker ids to the vocoder's.
     `alignments` ({id: record with .phonemes and .durations}, from a durations file in the vocoder's
     frames) supplies the phonemes and durations of vocoders that need them."""
@@ -52,10 +57,10 @@ def copy_synthesis(vocoder, entries, speaker_index, alignments=None):
             utterance = utterance.with_(phonemes=record.phonemes, durations=record.durations)
         return vocoder([utterance])[0]
 
-    return score_resynthesis(render, entries, vocoder.spec)
+    return score_resynthesis(render, entries, vocoder.spec, recognizer)
 
 
-def score_resynthesis(render, entries, spec):
+def score_resynthesis(render, entries, spec, recognizer=None):
     """UtteranceScores of `render(entry, reference wav, reference log-mel) -> wav` for each entry,
     timing the render alone."""
     scores = []
@@ -75,14 +80,31 @@ def score_resynthesis(render, entries, spec):
                 pesq=pesq_score(wav, reference, spec.sample_rate),
                 stoi=stoi_score(wav, reference, spec.sample_rate),
                 mcd_db=mel_cepstral_distortion(output_mel, features, align=False),
+                text=entry.text,
+                transcript=recognizer.transcribe(wav, spec.sample_rate) if recognizer else None,
             )
         )
     return scores
 
 
-def summary(scores):
-    """Means over utterances, with the RTF as total render time over total audio."""
+def score_recordings(entries, recognizer):
+    """The recordings' own WER: {utterances, audio_seconds, wer}."""
+    transcripts, seconds = [], 0.0
+    for entry in entries:
+        wav, sample_rate = audio.load(entry.path)
+        transcripts.append(recognizer.transcribe(wav, sample_rate))
+        seconds += len(wav) / sample_rate
     return {
+        "utterances": len(entries),
+        "audio_seconds": round(seconds, 2),
+        "wer": round(word_error_rate([entry.text for entry in entries], transcripts), 4),
+    }
+
+
+def summary(scores):
+    """Means over utterances, with the RTF as total render time over total audio and the WER over all
+    of them (when they were transcribed)."""
+    figures = {
         "utterances": len(scores),
         "audio_seconds": round(sum(s.seconds for s in scores), 2),
         "rtf": round(sum(s.render_seconds for s in scores) / sum(s.seconds for s in scores), 4),
@@ -90,3 +112,6 @@ def summary(scores):
         "stoi": round(float(np.mean([s.stoi for s in scores])), 3),
         "mcd_db": round(float(np.mean([s.mcd_db for s in scores])), 2),
     }
+    if scores[0].transcript is not None:
+        figures["wer"] = round(word_error_rate([s.text for s in scores], [s.transcript for s in scores]), 4)
+    return figures

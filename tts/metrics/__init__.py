@@ -1,1 +1,2 @@
-"""Objective measures of synthesized speech against references: spectral distance and quality."""
+"""Objective measures of synthesized speech: against references (spectral distance, PESQ, STOI) and
+without them (intelligibility by ASR, DNSMOS)."""

@@ -98,12 +98,21 @@ def find_step_dir(path):
     )
 
 
-def export_weights(source, dest):
+def export_weights(source, dest, *, half=False):
     """Write the inference weights of a checkpoint (EMA when the run had it) as one standalone
-    safetensors file with its kind, config and FeatureSpec. Returns `dest`."""
-    step_dir = find_step_dir(source)
-    chosen = step_dir / EMA_WEIGHTS if (step_dir / EMA_WEIGHTS).is_file() else step_dir / WEIGHTS
+    safetensors file with its kind, config and FeatureSpec. Returns `dest`.
+
+    source: a run's out_dir, its checkpoints/, a step directory, or a weights file. half: store
+    floating tensors as float16 (half the size; widened back to float32 on load).
+    """
+    source = Path(source)
+    if source.suffix == ".safetensors" and source.is_file():
+        chosen = source
+    else:
+        step_dir = find_step_dir(source)
+        chosen = step_dir / EMA_WEIGHTS if (step_dir / EMA_WEIGHTS).is_file() else step_dir / WEIGHTS
     checkpoint = load_weights(chosen)
-    return save_weights(
-        dest, checkpoint.state_dict, kind=checkpoint.kind, config=checkpoint.config, spec=checkpoint.spec
-    )
+    state = checkpoint.state_dict
+    if half:
+        state = {key: value.half() if value.is_floating_point() else value for key, value in state.items()}
+    return save_weights(dest, state, kind=checkpoint.kind, config=checkpoint.config, spec=checkpoint.spec)

@@ -1,6 +1,9 @@
-"""Mixed precision: autocast on CUDA (bf16 where supported, else fp16 with loss scaling)."""
+"""Mixed precision: autocast on CUDA (bf16 where supported, else fp16 with loss scaling), and bf16
+inference where the hardware runs it natively."""
 
 import contextlib
+import functools
+from pathlib import Path
 
 import torch
 
@@ -27,3 +30,20 @@ def autocast(dtype, device):
 def grad_scaler(dtype, device):
     """Loss scaling keeps fp16 gradients from underflowing; disabled it passes everything through."""
     return torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
+
+
+def inference_dtype(device):
+    """bf16 where the hardware has native bf16 math (CUDA that supports it; CPUs with AVX512-BF16
+    or AMX), else None: emulated bf16 on other CPUs is slower than float32."""
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+    return torch.bfloat16 if device.type == "cpu" and _cpu_has_native_bf16() else None
+
+
+@functools.cache
+def _cpu_has_native_bf16():
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:  # not Linux: stay in float32
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags

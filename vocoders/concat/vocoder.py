@@ -31,6 +31,7 @@ class ConcatVocoder(Vocoder):
 
     def __init__(self, database, config=None):
         super().__init__(database.spec)
+        self.speakers = tuple(database.speakers)
         self.database = database
         self.config = config or database.synthesis
 

@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from tts.errors import TTSError
+from tts.speaker_selection import speaker_index, speaker_weights
 from vocoders.wavenet import kernel
 from vocoders.wavenet.mulaw import mulaw_decode
 
@@ -163,18 +164,12 @@ class WaveNetGenerator:
             if speaker is not None:
                 raise TTSError(f"this WaveNet has no speakers, got speaker {speaker!r}; pass None")
             return None
-        valid = f"a speaker index 0..{len(names) - 1} or an {{index: weight}} mix"
-        if isinstance(speaker, numbers.Integral) and not isinstance(speaker, bool) and 0 <= speaker < len(names):
-            return torch.tensor([int(speaker)], device=self.device)
-        if isinstance(speaker, dict) and speaker:
-            weights = torch.zeros(1, len(names))
-            for index, weight in speaker.items():
-                known = isinstance(index, numbers.Integral) and 0 <= index < len(names)
-                if not known or not isinstance(weight, numbers.Real) or not np.isfinite(weight):
-                    raise TTSError(f"invalid speaker mix {speaker!r}; expected {valid} with finite weights")
-                weights[0, int(index)] = float(weight)
-            return weights.to(self.device)
-        raise TTSError(f"invalid speaker {speaker!r}; this WaveNet expects {valid}")
+        if isinstance(speaker, numbers.Integral) and not isinstance(speaker, bool):
+            return torch.tensor([speaker_index(speaker, names)], device=self.device)
+        if not isinstance(speaker, dict):
+            raise TTSError(f"invalid speaker {speaker!r}; this WaveNet expects an index or an {{index: weight}} mix")
+        weights = torch.tensor(speaker_weights(speaker, names), dtype=torch.float32)
+        return weights[None].to(self.device)
 
 
 def _temperature(temperature):

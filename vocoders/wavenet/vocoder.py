@@ -16,6 +16,7 @@ class WaveNetVocoder(Vocoder):
         if model.config.conditioning.speakers:
             self.needs = ("mel", "speaker")
         super().__init__(model.spec)
+        self.speakers = tuple(model.config.conditioning.speakers)
         self.model = model
         self.generator = WaveNetGenerator(model)
         self.temperature = temperature

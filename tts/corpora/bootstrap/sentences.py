@@ -13,21 +13,11 @@ from importlib import resources
 from num2words import num2words
 
 from tts.errors import TTSError
+from tts.evaluation.texts import read_texts
 
-# A few IEEE "Harvard" sentences. Those lists are reserved for evaluation, so any candidate that
-# matches one (ignoring case and punctuation) is dropped; tests/test_bootstrap.py checks more.
-RESERVED = (
-    "The birch canoe slid on the smooth planks.",
-    "Glue the sheet to the dark blue background.",
-    "It's easy to tell the depth of a well.",
-    "These days a chicken leg is a rare dish.",
-    "Rice is often served in round bowls.",
-    "The juice of lemons makes fine punch.",
-    "The box was thrown beside the parked truck.",
-    "The hogs were fed chopped corn and garbage.",
-    "Four hours of steady work faced us.",
-    "Large size in stockings is hard to sell.",
-)
+# The IEEE "Harvard" sentences are reserved for evaluation (`tts eval --texts harvard`), so any
+# candidate that matches one (ignoring case and punctuation) is dropped.
+RESERVED = tuple(read_texts("harvard"))
 
 _SLOT = re.compile(r"\{(\w+)\}")
 

@@ -1,5 +1,8 @@
 """A third-party vocoder in a few lines: renders each mel frame as a sine at the frame's loudest band."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from tts.features import FeatureSpec
@@ -12,7 +15,10 @@ class SineVocoder(Vocoder):
 
     @classmethod
     def load(cls, path=None):
-        return cls(FeatureSpec())
+        """The default FeatureSpec, or the one in a settings file {"spec": {...}} (what a voice ships)."""
+        if path is None:
+            return cls(FeatureSpec())
+        return cls(FeatureSpec.from_dict(json.loads(Path(path).read_text(encoding="utf-8"))["spec"]))
 
     def render(self, utterances):
         hop, rate = self.spec.hop_length, self.spec.sample_rate

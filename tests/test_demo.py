@@ -1,0 +1,155 @@
+"""The Gradio demo: its request handler on the tiny voice, and the page served by `tts demo` driven in
+a real browser (Debian's chromium through Playwright)."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from tts.cli.main import build_parser
+from tts.demo.app import build_app, example_rows
+from tts.demo.handler import DemoHandler, speaker_choices
+
+from voice_fixtures import SPEC
+
+MAX_CHARS = 60
+CHROMIUM = "/usr/bin/chromium"  # the Debian package (Makefile APT_PACKAGES); Playwright downloads no browser
+# Decodes the page's audio with the browser's own decoder: its peak and length.
+DECODE_AUDIO_JS = """async (src) => {
+    const bytes = await (await fetch(src)).arrayBuffer();
+    const audio = await new OfflineAudioContext(1, 1, 8000).decodeAudioData(bytes);
+    return [audio.getChannelData(0).reduce((peak, x) => Math.max(peak, Math.abs(x)), 0), audio.duration];
+}"""
+
+
+@pytest.fixture(scope="module")
+def handler(voice):
+    return DemoHandler(voice, max_chars=MAX_CHARS)
+
+
+def details(outputs):
+    return outputs[3]
+
+
+def test_speaker_dropdown_lists_every_speaker_by_index_id_and_gender(voice):
+    assert speaker_choices(voice) == [("0 · p225 (M)", "p225"), ("1 · p226 (F)", "p226"), ("2 · p227 (M)", "p227")]
+
+
+def test_synthesis_gives_audible_audio_both_pictures_and_timings(handler):
+    (rate, pcm), mel, alignment, text = handler("The cat sat on the mat.", "p226", "", "griffinlim", 1.0)
+    assert rate == SPEC.sample_rate and pcm.dtype == np.int16 and len(pcm) > rate // 4
+    assert np.abs(pcm.astype(np.float64)).max() > 1000  # non-silent
+    for picture in (mel, alignment):
+        assert picture.ndim == 3 and picture.shape[2] == 3 and picture.shape[1] > 500 and picture.std() > 0
+    assert "speaker: p226\n" in text and "phonemes: | ð ə | k ˈæ t |" in text and "report: nothing dropped" in text
+    assert re.search(r"timings: frontend [\d.]+ s · acoustic [\d.]+ s · vocoder [\d.]+ s · total .* \(RTF [\d.]+\)", text)
+
+
+def test_dropped_characters_are_reported(handler):
+    assert "report: dropped 1 character: '😀' ×1" in details(handler("Hello 😀", "p225", "", "world", 1.0))
+
+
+def test_a_filled_in_mix_overrides_the_dropdown(handler):
+    assert "speaker: p225 ×0.50 + p227 ×0.50" in details(handler("Hi there.", "p226", " p225:1,2:1 ", "world", 1.0))
+    assert "speaker: p226\n" in details(handler("Hi there.", "p226", "  ", "world", 1.0))
+
+
+@pytest.mark.parametrize("mix, message", [
+    ("0:0.5,1:x", "'1:x' is not speaker:weight"),
+    ("7:1", "unknown speaker 7; valid speakers: 0 \\(p225\\), 1 \\(p226\\), 2 \\(p227\\)"),
+    ("0:0", "has no positive weight"),
+])
+def test_a_bad_mix_is_a_message_not_a_traceback(handler, mix, message):
+    with pytest.raises(gr.Error, match=message):
+        handler("Hi there.", "p225", mix, "world", 1.0)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "enter some text to speak"),
+    (" \n ", "enter some text to speak"),
+    ("a" * (MAX_CHARS + 1), f"the text has {MAX_CHARS + 1} characters; this demo speaks at most {MAX_CHARS}"),
+])
+def test_empty_and_over_limit_text_are_refused_before_synthesis(handler, text, message):
+    started = time.perf_counter()
+    with pytest.raises(gr.Error, match=message):
+        handler(text, "p225", "", "griffinlim", 1.0)
+    assert time.perf_counter() - started < 0.5
+    # the validator refuses the same text as a request arrives, before it waits in the queue
+    verdicts = handler.validate(text, "p225", "", "griffinlim", 1.0)
+    assert verdicts[0]["is_valid"] is False and re.search(message, verdicts[0]["message"])
+    assert len(verdicts) == 5 and all(v["is_valid"] for v in verdicts[1:])
+
+
+def test_examples_fit_the_limit_and_all_speak(voice, handler):
+    rows = example_rows(voice, MAX_CHARS)
+    assert len(rows) == 5 and example_rows(voice, 40) == [row for row in rows if len(row[0]) <= 40]
+    for row in rows:
+        assert details(handler(*row)).startswith("speaker: ")
+    assert isinstance(build_app(voice, max_chars=MAX_CHARS), gr.Blocks)
+
+
+def test_command_line_defaults_are_local_and_bounded():
+    args = build_parser().parse_args(["demo"])
+    assert (args.host, args.port, args.max_chars, args.queue_size, args.concurrency) == ("127.0.0.1", 7860, 500, 32, 1)
+
+
+def test_page_speaks_typed_text_in_a_browser(voice_dir, tmp_path):
+    from playwright.sync_api import expect, sync_playwright  # the `test` extra
+
+    with socket.socket() as probe:  # a free port, released just before the server takes it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    env = {**os.environ, "GRADIO_TEMP_DIR": str(tmp_path / "gradio")}  # the audio files it serves land here
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tts.cli.main", "demo", "--voice", str(voice_dir), "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    try:
+        wait_until_serving(url, server, log)
+        with sync_playwright() as playwright:
+            # --no-sandbox: Chromium's sandbox needs user namespaces or non-root, which CI containers lack;
+            # the browser only ever opens this local page.
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            page.locator("#text textarea").fill("Hello 😀. The demo speaks.")
+            page.locator("#synthesize").click()
+            download = page.locator("#audio a[download]")
+            download.wait_for(timeout=30_000)
+            peak, seconds = page.evaluate(DECODE_AUDIO_JS, download.get_attribute("href"))
+            assert peak > 0.05 and seconds > 0.5
+            expect(page.locator("#details textarea")).to_have_value(re.compile("dropped 1 character: '😀'.*RTF", re.S))
+            expect(page.locator("#mel img")).to_be_visible()
+            expect(page.locator("#alignment img")).to_be_visible()
+            # only the app's own files are served
+            assert page.request.get(f"{url}/gradio_api/file=/etc/passwd").status == 403
+            screenshot = tmp_path / "demo.png"
+            page.screenshot(path=screenshot, full_page=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+
+
+def wait_until_serving(url, server, log, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"`tts demo` exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"`tts demo` did not answer within {timeout} s:\n{log.read_text()}")

@@ -1,0 +1,151 @@
+"""`tts eval --voice --texts`: WER by pocketsphinx, DNSMOS, the text lists, and the CLI on a tiny voice;
+WER in copy-synthesis too."""
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+from tts import audio
+from tts.cli.main import main
+from tts.corpora.bootstrap.sentences import RESERVED
+from tts.corpora.manifest import ManifestEntry, write_manifest
+from tts.errors import TTSError, UsageError
+from tts.evaluation.texts import read_texts
+from tts.features import FeatureSpec
+from tts.metrics.dnsmos import dnsmos
+from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
+from vocoders.griffinlim.vocoder import GriffinLimVocoder
+
+FOX = "The quick brown fox."
+
+
+@pytest.fixture(scope="module")
+def fox(tmp_path_factory):
+    """espeak-ng reading FOX: (path, wav, sample_rate)."""
+    path = tmp_path_factory.mktemp("espeak") / "fox.wav"
+    subprocess.run(["espeak-ng", "-w", str(path), FOX], check=True)
+    wav, sample_rate = audio.load(path)
+    return path, wav, sample_rate
+
+
+@pytest.fixture
+def texts(tmp_path):
+    path = tmp_path / "texts.txt"
+    path.write_text("Hello there.\n\nI paid $5.\n", encoding="utf-8")  # short: ASR of the tiny voice's noise is slow
+    return path
+
+
+# --- WER -------------------------------------------------------------------------------------------
+
+
+def test_scoring_text_speaks_numbers_and_drops_case_and_punctuation():
+    assert scoring_text("Dr. Smith paid $5, at 3 p.m.!") == "doctor smith paid five dollars at three p m"
+    assert scoring_text("It's the well-known 2nd one.") == "it's the well known second one"
+
+
+def test_wer_is_zero_for_the_same_words_and_counts_errors_over_all_sentences():
+    assert word_error_rate(["The quick, brown Fox!", "I have 2 cats."], ["the quick brown fox", "i have two cats"]) == 0
+    assert word_error_rate(["the quick brown fox"], ["the quick brown box"]) == 0.25
+    assert word_error_rate(["a b c d", "e f"], ["a b c d", "e"]) == pytest.approx(1 / 6)  # one deletion in six words
+    assert word_error_rate(["a b"], [""]) == 1
+    with pytest.raises(TTSError, match="no words"):
+        word_error_rate(["?!"], ["a"])
+
+
+def test_pocketsphinx_recognizes_espeak_speech_repeatably(fox):
+    _, wav, sample_rate = fox
+    recognizer = Recognizer()
+    transcript = recognizer.transcribe(wav, sample_rate)
+    assert word_error_rate([FOX], [transcript]) < 0.5, transcript
+    assert recognizer.transcribe(wav, sample_rate) == transcript
+    assert recognizer.transcribe(np.zeros(8000, dtype=np.float32), 16000) == ""
+
+
+# --- DNSMOS ----------------------------------------------------------------------------------------
+
+
+def test_dnsmos_scores_clean_speech_above_white_noise(fox):
+    _, wav, sample_rate = fox
+    speech = dnsmos(wav, sample_rate)
+    noise = dnsmos(np.random.default_rng(0).uniform(-0.3, 0.3, 2 * sample_rate), sample_rate)
+    for score in (speech, noise):
+        assert all(1 <= value <= 5 for value in (score.sig, score.bak, score.ovrl)), score
+    assert speech.ovrl > noise.ovrl + 0.5 and speech.bak > noise.bak + 0.5
+    with pytest.raises(TTSError, match="empty"):
+        dnsmos(np.zeros(0, dtype=np.float32), sample_rate)
+
+
+# --- texts -----------------------------------------------------------------------------------------
+
+
+def test_harvard_is_the_list_kept_out_of_training_and_files_skip_blank_lines(texts):
+    harvard = read_texts("harvard")
+    assert len(harvard) == 20 and harvard[0] == "The birch canoe slid on the smooth planks."
+    assert tuple(harvard) == RESERVED
+    assert read_texts(texts) == ["Hello there.", "I paid $5."]
+    with pytest.raises(UsageError, match="built-in lists: harvard"):
+        read_texts(texts.parent / "missing.txt")
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_eval_voice_writes_table_report_and_plot(voice_dir, texts, tmp_path, capsys):
+    status = main(["eval", "--voice", str(voice_dir), "--texts", str(texts), "--vocoder", "griffinlim",
+                   "--speaker", "0", "--speaker", "p227", "--out", str(tmp_path / "r.json"),
+                   "--plot", str(tmp_path / "r.png")])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "voice tiny speaking 2 texts" in out and "WER" in out and "OVRL" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("griffinlim")]
+    assert [row[1] for row in rows] == ["p225", "p227", "mean"] and all(len(row) == 7 for row in rows)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["voice"] == "tiny" and len(report["texts"]) == 2 and list(report["vocoders"]) == ["griffinlim"]
+    result = report["vocoders"]["griffinlim"]
+    assert set(result["speakers"]) == {"p225", "p227"}
+    for figures in result["speakers"].values():
+        assert figures["utterances"] == 2 and figures["audio_seconds"] > 0 and figures["rtf"] > 0
+        assert figures["wer"] >= 0 and len(figures["transcripts"]) == 2
+        assert all(1 <= figures[key] <= 5 for key in ("dnsmos_sig", "dnsmos_bak", "dnsmos_ovrl"))
+    assert set(result["mean"]) == {"rtf", "wer", "dnsmos_sig", "dnsmos_bak", "dnsmos_ovrl"}
+    assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--texts", "MISSING"], "cannot read texts from"),
+        (["--texts", "EMPTY"], "has no sentences"),
+        (["--texts", "harvard", "--vocoder", "nonesuch"], "this voice has no vocoder 'nonesuch'"),
+        (["--texts", "harvard", "--speaker", "p999"], "unknown speaker 'p999'"),
+        ([], "--voice needs --texts"),
+        (["--texts", "harvard", "--world-reference"], "--world-reference cannot be used with --voice"),
+    ],
+)
+def test_eval_voice_refuses_bad_input_in_one_line(voice_dir, tmp_path, capsys, arguments, message):
+    (tmp_path / "empty.txt").write_text("\n  \n", encoding="utf-8")
+    swap = {"MISSING": str(tmp_path / "missing.txt"), "EMPTY": str(tmp_path / "empty.txt")}
+    assert main(["eval", "--voice", str(voice_dir), *[swap.get(a, a) for a in arguments]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tts: error: ") and err.count("\n") == 1 and message in err
+
+
+def test_copy_synthesis_reports_wer_with_the_recordings_as_reference(fox, tmp_path, capsys):
+    path, wav, sample_rate = fox
+    entry = ManifestEntry("fox", "a", FOX, path, len(wav) / sample_rate, sample_rate)
+    write_manifest(tmp_path / "m.jsonl", [entry])
+    GriffinLimVocoder(FeatureSpec(), iterations=16).save(tmp_path / "griffinlim.json")
+    arguments = ["eval", "--manifest", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "r.json"),
+                 "--vocoder", f"griffinlim={tmp_path / 'griffinlim.json'}"]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "WER" in out and any(line.split()[:2] == ["original", "-"] for line in out.splitlines())
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert list(report) == ["original", "griffinlim"]
+    assert report["original"]["wer"] < 0.5 and 0 <= report["griffinlim"]["wer"] and report["griffinlim"]["pesq"] >= 1
+    write_manifest(tmp_path / "m.jsonl", [ManifestEntry("fox", "a", "?!", path, entry.duration, sample_rate)])
+    assert main(arguments) == 0  # a text without words leaves nothing to score a transcript against
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert list(report) == ["griffinlim"] and "wer" not in report["griffinlim"]
