@@ -11,13 +11,14 @@ APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts so
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 TEXT ?= The quick brown fox jumps over the lazy dog.
+SPEAKER ?= 0
+OUT ?= out.wav
 
 .PHONY: run test setup system clean
 
-# Until the bundled voice lands (the product issue), `run` verifies the installation and says so.
+# Speaks TEXT with the bundled voice; `tts synth` prints where the wav is.
 run: setup
-	$(BIN)/tts doctor
-	@echo "Set-up complete. Synthesis of \"$(TEXT)\" needs the bundled voice, which is not built yet."
+	$(BIN)/tts synth "$(TEXT)" --speaker $(SPEAKER) -o $(OUT)
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -26,7 +26,7 @@ def test_writes_a_wav_and_says_where(voice_dir, tmp_path, capsys):
     wav, rate = soundfile.read(out)
     assert rate == SPEC.sample_rate and len(wav) > SPEC.sample_rate * 0.2 and np.abs(wav).max() > 0.01
     err = capsys.readouterr().err
-    assert f"wrote {out}" in err and "2 sentences" in err and "vocoder griffinlim" in err
+    assert f"wrote {out.resolve()}:" in err and "2 sentences" in err and "vocoder griffinlim" in err
 
 
 def test_flac_file_and_text_file_input(voice_dir, tmp_path):

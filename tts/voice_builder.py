@@ -46,7 +46,7 @@ def build_voice(out, *, duration, acoustic, vocoders, default_vocoder, speaker_t
             root=staging, name=name or out.name, description=description, speaker_info=speaker_info,
             duration_model="duration.safetensors", acoustic_model="acoustic.safetensors", vocoders=files,
             default_vocoder=default_vocoder, lexicon="lexicon.tsv" if lexicon is not None else None,
-            extra=dict(extra or {}),
+            extra={"sources": _sources(duration=duration, acoustic=acoustic, **vocoders), **(extra or {})},
         )
         voice.write()
         _check_loads(staging, vocoders)
@@ -72,6 +72,15 @@ def _install_vocoder(name, source, staging, spec, half):
         shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns("samples", ".*"))
         return name
     raise TTSError(f"vocoder {name!r}: {source} is neither a weights file, a training run nor a directory")
+
+
+def _sources(**sources):
+    """Where each component came from: the checkpoint step of a training run, else the path."""
+    described = {}
+    for name, source in sources.items():
+        if source is not None:
+            described[name] = str(find_step_dir(source)) if _is_training_run(source) else str(source)
+    return described
 
 
 def _is_training_run(path):

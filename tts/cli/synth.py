@@ -2,6 +2,7 @@
 
 import sys
 import time
+from pathlib import Path
 
 from tts.cli.text_input import add_text_arguments, read_text
 
@@ -62,7 +63,7 @@ def run(args):
     warning = warning_line(combined_report(reports))
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
-    where = "standard output" if args.output == "-" else args.output
+    where = "standard output" if args.output == "-" else Path(args.output).resolve()
     print(
         f"wrote {where}: {seconds:.2f} s of audio, {sentences} sentence{'s' if sentences != 1 else ''}, "
         f"speaker {args.speaker}, vocoder {args.vocoder or voice.default_vocoder}, RTF {elapsed / max(seconds, 1e-9):.3f}",
