@@ -25,8 +25,10 @@ PAUSE_OF = {
 PAUSE_STRENGTH = {SHORT_PAUSE: 0, SENTENCE_END: 1, EXCLAMATION: 2, QUESTION: 3}
 SILENT_CHARACTERS = frozenset("\"'“”„‟«»‹›‘’‚`¿¡")
 
+# No brackets inside: keeps the scan linear on "[[[[...".
+INLINE_PHONEMES = re.compile(r"\[\[[^\[\]]*\]\]")
 _TOKEN = re.compile(
-    r"\[\[(?P<inline>[^\[\]]*)\]\]"  # no brackets inside: keeps the scan linear on "[[[[..."
+    r"\[\[(?P<inline>[^\[\]]*)\]\]"
     r"|(?P<word>[^\W_]+(?:['’\-][^\W_]+)*)"
     r"|(?P<space>\s+)"
     r"|(?P<other>.)",

@@ -61,6 +61,15 @@ def test_dropped_characters_are_reported_not_lost(frontend):
     assert warning_line(utterance.report) == "dropped 3 characters: '😀' ×2, '中' ×1"
 
 
+def test_inline_phonemes_pass_normalization_untouched(frontend):
+    utterance = frontend("I ate 5 [[ t ə m ˈeɪ t oʊ z ]] today.")
+    assert utterance.normalized == "I ate five [[ t ə m ˈeɪ t oʊ z ]] today."
+    assert "[[t ə m ˈeɪ t oʊ z]]" in utterance.words and not utterance.report["dropped"]
+    word = utterance.words.index("[[t ə m ˈeɪ t oʊ z]]")
+    spoken = [p for p, w in zip(utterance.phonemes, utterance.phoneme_words) if w == word]
+    assert spoken == ["t", "ə", "m", "ˈeɪ", "t", "oʊ", "z"]
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "...", "?!", "😀"])
 def test_nothing_to_speak_is_a_usage_error(frontend, text):
     with pytest.raises(UsageError):

@@ -160,3 +160,30 @@ def test_speakers_lists_the_voice(voice_dir, capsys):
     out = capsys.readouterr().out
     assert "voice 'tiny': untrained, for tests" in out
     assert "2      p227  M" in out and "vocoders: griffinlim (default), world, wavenet" in out
+
+
+def test_missing_espeak_names_the_install_command_and_writes_nothing(voice_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert synth(voice_dir, "Hello.", "-o", str(tmp_path / "x.wav")) == 1
+    assert "espeak-ng not found on PATH; install it with: sudo apt-get install espeak-ng" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("text", [
+    "testing testing..",
+    "wait.......... for it !!!!!! ??? ...",
+    "Null\x00byte and\u200f right-to-left\u200e marks.",
+    "Lone \ud800 surrogate here.",
+    "\ufeffByte order mark.\r\nWindows line ends.\r\n",
+])
+def test_awkward_text_finishes_and_speaks(voice_dir, tmp_path, text):
+    out = tmp_path / "x.wav"
+    assert synth(voice_dir, text, "-o", str(out)) == 0
+    assert soundfile.info(out).frames > 0
+
+
+def test_words_outside_the_inventory_are_skipped_and_reported(voice_dir, tmp_path, capsys):
+    out = tmp_path / "x.wav"
+    assert synth(voice_dir, "Say [[ h ə ʘ l oʊ ]] now.", "-o", str(out)) == 0
+    assert "skipped unknown phonemes: 'ʘ' ×1" in capsys.readouterr().err
+    assert soundfile.info(out).frames > 0

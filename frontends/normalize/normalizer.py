@@ -15,7 +15,8 @@ The passes run in a fixed order, each a pure str -> str function; the order is t
   punctuation, filter, spacing                  only letters, spaces and kept punctuation remain
 
 It never raises on a str: should a pass fail on some input no test foresaw, its input goes on
-unchanged and the report says which pass failed.
+unchanged and the report says which pass failed. Inline phonemes (`[[ h ə l oʊ ]]`) are the
+user's own pronunciation: they pass through untouched, and the text around them is normalized.
 """
 
 import re
@@ -41,6 +42,7 @@ from frontends.normalize.punctuation import drop_decorations, tidy_punctuation, 
 from frontends.normalize.report import Report, ReportBuilder
 from frontends.normalize.speakable import drop_unspeakable, has_words
 from frontends.normalize.unicode import sanitize
+from frontends.tokens import INLINE_PHONEMES
 
 PASSES = (
     web.expand_web,
@@ -80,6 +82,7 @@ DIGIT_PASSES = frozenset(
     }
 )
 _DIGIT = re.compile("[0-9]")
+_INLINE_SPLIT = re.compile(f"({INLINE_PHONEMES.pattern})")
 
 
 @dataclass(frozen=True)
@@ -98,15 +101,21 @@ def normalize(text):
     if not isinstance(text, str):
         raise TypeError(f"normalize() takes a str, not {type(text).__name__}")
     report = ReportBuilder()
+    # split() with a group keeps the inline phonemes: they sit at the odd positions
+    pieces = _INLINE_SPLIT.split(text)
+    text = tidy_spacing(" ".join(piece if odd % 2 else _normalize_plain(piece, report) for odd, piece in enumerate(pieces)))
+    if text and not has_words(text):
+        report.warn("nothing left to speak: only punctuation")
+    return NormalizedText(text, report.build())
+
+
+def _normalize_plain(text, report):
     text = drop_decorations(sanitize(text, report), report)
     has_digits = _DIGIT.search(text) is not None
     for expand in PASSES:
         if has_digits or expand not in DIGIT_PASSES:
             text = _run_guarded(expand, text, report)
-    text = tidy_spacing(drop_unspeakable(text, report))
-    if text and not has_words(text):
-        report.warn("nothing left to speak: only punctuation")
-    return NormalizedText(text, report.build())
+    return drop_unspeakable(text, report)
 
 
 def _run_guarded(expand, text, report):

@@ -30,8 +30,19 @@ def mel_cepstral_distortion(log_mel, reference, *, order=24, align=True):
     With `align`, frames are paired by DTW; without it, both must have the same length."""
     a, b = mel_cepstrum(log_mel, order=order), mel_cepstrum(reference, order=order)
     if align:
-        _, path = librosa.sequence.dtw(X=a.T, Y=b.T, metric="euclidean")
-        a, b = a[path[:, 0]], b[path[:, 1]]
+        pairs = _dtw_pairs(a, b)
+        a, b = a[pairs[:, 0]], b[pairs[:, 1]]
     elif len(a) != len(b):
         raise TTSError(f"{len(a)} frames against {len(b)}: pass align=True to pair them by DTW")
     return float(MCD_SCALE * np.sqrt(((a - b) ** 2).sum(axis=1)).mean())
+
+
+def dtw_pairs(log_mel, reference, *, order=24):
+    """[pairs, 2] frame indices (into `log_mel`, into `reference`) paired by DTW on the mel cepstra,
+    in time order: the pairing mel_cepstral_distortion(align=True) scores."""
+    return _dtw_pairs(mel_cepstrum(log_mel, order=order), mel_cepstrum(reference, order=order))
+
+
+def _dtw_pairs(a, b):
+    _, path = librosa.sequence.dtw(X=a.T, Y=b.T, metric="euclidean")
+    return path[::-1]
