@@ -1,11 +1,12 @@
-"""`tts eval`: score vocoders by copy-synthesis of held-out recordings (--manifest), or a voice
-speaking texts (--voice, in tts.cli.evaluate_texts)."""
+"""`tts eval`: score vocoders by copy-synthesis of held-out recordings (--manifest), a voice speaking
+texts (--voice --texts, in tts.cli.evaluate_texts), or a voice's acoustic model on held-out recordings
+with their real durations (--voice --manifest, in tts.cli.evaluate_acoustic)."""
 
 import json
 from pathlib import Path
 
 from tts.atomic import write_text_atomic
-from tts.cli import evaluate_texts
+from tts.cli import evaluate_acoustic, evaluate_texts
 from tts.cli.argtypes import positive_int
 from tts.corpora.manifest import read_manifest
 from tts.corpora.speakers import manifest_speaker_order
@@ -19,14 +20,20 @@ from tts.registry import load_vocoder_class
 def register(subparsers):
     parser = subparsers.add_parser(
         "eval",
-        help="score vocoders by copy-synthesis (RTF, PESQ, STOI, MCD, WER) or a voice on texts (RTF, WER, DNSMOS)",
+        help="score vocoders by copy-synthesis (RTF, PESQ, STOI, MCD, WER), a voice on texts (RTF, WER, DNSMOS), "
+        "or a voice's acoustic model on held-out recordings (mel L1, MCD, F0 RMSE, V/UV, WER)",
         description="With --manifest: re-render recordings from their own mels with each vocoder and score "
-        "the output against the recording. With --voice: speak each line of --texts with every chosen "
-        "vocoder and speaker and score the audio by ASR word error rate and DNSMOS.",
+        "the output against the recording. With --voice and --texts: speak each line with every chosen "
+        "vocoder and speaker and score the audio by ASR word error rate and DNSMOS. With --voice and "
+        "--manifest: run the voice's acoustic model on held-out recordings with their aligned phonemes, "
+        "durations and speaker, score its mel and F0 against the recording's (mel L1, MCD, F0 RMSE, V/UV "
+        "error), then each vocoder on that mel (WER by ASR, MCD), per speaker and over all.",
     )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--manifest", type=Path, metavar="M.jsonl", help="corpus manifest (copy-synthesis)")
-    mode.add_argument("--voice", metavar="DIR", help="a voice directory, or `default` for the bundled voice")
+    parser.add_argument(
+        "--manifest", type=Path, metavar="M.jsonl",
+        help="corpus manifest: the recordings to copy-synthesize, or with --voice the held-out recordings",
+    )
+    parser.add_argument("--voice", metavar="DIR", help="a voice directory, or `default` for the bundled voice")
     parser.add_argument(
         "--texts", metavar="FILE.txt", help="with --voice: one sentence per line, or a built-in list (harvard)"
     )
@@ -34,7 +41,9 @@ def register(subparsers):
         "--speaker", action="append", metavar="S", help="with --voice: index, id or mix; repeat to compare (default 0)"
     )
     parser.add_argument(
-        "--ids", type=Path, metavar="IDS.json", help="a JSON list of utterance ids to score (e.g. a run's held_out.json)"
+        "--ids", type=Path, metavar="IDS.json",
+        help="a JSON list of utterance ids to score (e.g. a run's held_out.json); with --voice --manifest "
+        "the default is the held-out split every training stage leaves out",
     )
     parser.add_argument(
         "--vocoder",
@@ -42,29 +51,40 @@ def register(subparsers):
         metavar="NAME[=PATH]",
         help="a registered vocoder and its files; repeat to compare (a vocoder without PATH, such as "
         "griffinlim, takes the FeatureSpec of the first one with files). With --voice: a vocoder of the "
-        "voice (default: all of them)",
+        "voice (default with --texts: all of them; with --manifest: griffinlim and wavenet, where it has them)",
     )
     parser.add_argument(
         "--durations",
         type=Path,
         metavar="D.jsonl",
-        help="phonemes and durations (from `tts align`) for vocoders that need them, such as concat",
+        help="phonemes and durations (from `tts align`) for vocoders that need them, such as concat; with "
+        "--voice --manifest, the true durations (default: <manifest stem>.durations.jsonl beside it)",
     )
     parser.add_argument(
         "--world-reference",
         action="store_true",
         help="add WORLD analysis-synthesis of each recording (its own Harvest/CheapTrick/D4C features) as a reference row",
     )
-    parser.add_argument("--limit", type=positive_int, metavar="N", help="score at most N utterances or texts")
+    parser.add_argument(
+        "--limit", type=positive_int, metavar="N",
+        help="score at most N utterances or texts (with --voice --manifest: N utterances per speaker)",
+    )
     parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
     parser.add_argument("--plot", type=Path, metavar="REPORT.png", help="with --voice: bars of WER and DNSMOS")
     parser.set_defaults(func=run)
 
 
 def run(args):
+    if args.voice is not None and args.manifest is not None:
+        _refuse(args, "--voice --manifest", texts="--texts", speaker="--speaker", plot="--plot",
+                world_reference="--world-reference")
+        return evaluate_acoustic.run(args, ids=_read_ids(args.ids) if args.ids is not None else None)
     if args.voice is not None:
-        _refuse(args, "--voice", ids="--ids", durations="--durations", world_reference="--world-reference")
+        _refuse(args, "--voice --texts", ids="--ids", durations="--durations", world_reference="--world-reference")
         return evaluate_texts.run(args)
+    if args.manifest is None:
+        raise UsageError("give --manifest (copy-synthesis), --voice with --texts, or --voice with --manifest "
+                         "(the acoustic model on held-out recordings)")
     _refuse(args, "--manifest", texts="--texts", speaker="--speaker", plot="--plot")
     if not args.vocoder:
         raise UsageError("--manifest needs at least one --vocoder NAME[=PATH]")

@@ -16,7 +16,8 @@ def run(args):
     from tts.voice import Voice
 
     if args.texts is None:
-        raise UsageError("--voice needs --texts FILE.txt (one sentence per line) or a built-in list (harvard)")
+        raise UsageError("--voice needs --texts FILE.txt (one sentence per line) or a built-in list (harvard), "
+                         "or --manifest M.jsonl to score its acoustic model on held-out recordings")
     texts = read_texts(args.texts)[: args.limit]
     voice = Voice.load(None if args.voice == "default" else args.voice)
     speakers = {}
