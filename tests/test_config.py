@@ -72,3 +72,24 @@ def test_yaml_file_with_a_typo_is_refused(tmp_path):
     with pytest.raises(TTSError, match="no such config file"):
         load_config(Outer, tmp_path / "missing.yaml")
     assert config_from_dict(Outer, {"inner": {"scales": [1, 2]}}).inner.scales == (1, 2)
+
+
+def test_a_partial_section_starts_from_the_fields_own_default():
+    @dataclass
+    class Inner:
+        a: int = 1
+        b: int = 2
+
+    @dataclass
+    class Outer:
+        inner: Inner = field(default_factory=lambda: Inner(a=10, b=20))
+
+    assert config_from_dict(Outer, {"inner": {"b": 3}}) == Outer(Inner(a=10, b=3))
+
+
+def test_a_wavenet_yaml_without_ema_keeps_the_wavenet_default(tmp_path):
+    from vocoders.wavenet.task import WaveNetRunConfig
+
+    (tmp_path / "w.yaml").write_text("train:\n  lr: 0.0005\n")
+    config = load_config(WaveNetRunConfig, tmp_path / "w.yaml")
+    assert config.train.lr == 0.0005 and config.train.ema_decay == WaveNetRunConfig().train.ema_decay is not None

@@ -131,3 +131,13 @@ def test_training_round_trip_and_spec_check(tmp_path):
     ids = INVENTORY.ids(("s", "ˈæ", "t"))[0]
     slow, fast = model.predict(ids, "p3"), model.predict(ids, "p1")
     assert slow.sum() > fast.sum()  # the slow speaker's durations are longer
+
+
+def test_only_rank_zero_writes_anything(tmp_path, monkeypatch):
+    # a second torchrun process (RANK=1) trains but leaves every file to rank 0
+    monkeypatch.setenv("RANK", "1")
+    path = write_durations(tmp_path / "m.durations.jsonl", synthetic_records(5), spec=FeatureSpec(), inventory=INVENTORY.version)
+    train_config = TrainConfig(out_dir=str(tmp_path / "run"), max_steps=3, batch_size=4, checkpoint_every=1,
+                               progress_bar=False)
+    assert train_duration(path, DurationRunConfig(model=tiny_config(), train=train_config)) == (None, None)
+    assert [p for p in (tmp_path / "run").rglob("*") if p.is_file()] == []

@@ -5,7 +5,9 @@
 
 A field whose type is a dataclass is built from its dict recursively (FeatureSpec through its own
 `from_dict`, which validates it); unknown keys are an error naming the known ones, so a typo in a
-YAML file or an override never passes silently.
+YAML file or an override never passes silently. A partial section fills in from the field's own
+default (a run config's `train` starts from that model's training defaults, not TrainConfig's),
+so leaving a key out of a YAML file never changes what it means.
 """
 
 import dataclasses
@@ -33,8 +35,28 @@ def config_from_dict(cls, data, *, where=None):
     if unknown:
         raise TTSError(f"{where}: unknown fields {unknown}; known fields are {sorted(known)}")
     hints = typing.get_type_hints(cls)
-    values = {name: _convert(hints[name], value, f"{where}.{name}") for name, value in data.items()}
+    values = {}
+    for name, value in data.items():
+        default = _default_of(known[name])
+        if isinstance(value, dict) and dataclasses.is_dataclass(default):
+            value = _merged(config_to_dict(default), value)
+        values[name] = _convert(hints[name], value, f"{where}.{name}")
     return cls(**values)
+
+
+def _default_of(field):
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return None if field.default is dataclasses.MISSING else field.default
+
+
+def _merged(defaults, given):
+    """`given` laid over `defaults`, section by section."""
+    merged = dict(defaults)
+    for key, value in given.items():
+        both_sections = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both_sections else value
+    return merged
 
 
 def load_config(cls, path):

@@ -13,6 +13,7 @@ from frontends.aligner.model import KIND, Aligner, AlignerConfig
 from tts.atomic import write_text_atomic
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
+from tts.training.distributed import is_main_process
 
 WEIGHTS_FILE = "aligner.safetensors"
 CONFIG_FILE = "aligner.yaml"
@@ -67,7 +68,8 @@ class AlignerTask(Task):
 
 def train_aligner(manifest_path, run, transcriber, *, progress=True):
     """Train on every usable utterance of the manifest; returns the exported weights' path
-    (`<out_dir>/aligner.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
+    (`<out_dir>/aligner.safetensors`; None on the other ranks under torchrun, which write nothing).
+    Resumes from `<out_dir>/checkpoints` when it holds a run."""
     utterances, skipped = prepare_corpus(manifest_path, run.data, transcriber, progress=progress)
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
@@ -82,7 +84,8 @@ def train_aligner(manifest_path, run, transcriber, *, progress=True):
     )
     out_dir = Path(run.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    if is_main_process():
+        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = AlignerTask(model_config, AlignerDataset(utterances, speakers), run.data.spec)
     result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
-    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
+    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE) if is_main_process() else None

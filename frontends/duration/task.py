@@ -19,6 +19,7 @@ from tts.atomic import write_text_atomic
 from tts.corpora.holdout import holdout_split
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
+from tts.training.distributed import is_main_process
 
 WEIGHTS_FILE = "duration.safetensors"
 CONFIG_FILE = "duration.yaml"
@@ -86,9 +87,13 @@ def train_duration(durations_path, run, *, speakers=None):
     )
     out_dir = Path(run.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    if is_main_process():
+        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = DurationTask(model_config, DurationDataset(training, inventory, speakers), durations.spec)
-    weights = export_weights(train(task, run.train).checkpoint, out_dir / WEIGHTS_FILE)
+    result = train(task, run.train)
+    if not is_main_process():  # under torchrun only rank 0 exports and reports
+        return None, None
+    weights = export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
     report = held_out_report(DurationModel.load(weights), held_out)
     write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(report, indent=2) + "\n")
     return weights, report

@@ -23,6 +23,7 @@ from tts.corpora.holdout import holdout_split
 from tts.durations import read_durations
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
+from tts.training.distributed import is_main_process
 
 WEIGHTS_FILE = "acoustic.safetensors"
 CONFIG_FILE = "acoustic.yaml"
@@ -114,7 +115,7 @@ def train_acoustic(manifest_path, durations_path, run, *, symbols, inventory_ver
         )
     spec = durations.spec  # the durations are frames of the voice's spec: the mels must be too
     speakers = tuple(speakers or sorted({record.speaker for record in durations.records}))
-    utterances, skipped = prepare_corpus(manifest_path, durations, spec, tuple(symbols), run.data, progress=progress)
+    utterances, skipped = prepare_corpus(manifest_path, durations, spec, tuple(symbols), run.data, progress=progress and run.train.progress_bar)
     training, held_out = holdout_split(utterances, run.holdout_fraction)
     if not training:
         raise TTSError(f"{durations_path}: nothing left to train on after holding out {run.holdout_fraction:.0%}")
@@ -125,9 +126,13 @@ def train_acoustic(manifest_path, durations_path, run, *, symbols, inventory_ver
     )
     out_dir = Path(run.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+    if is_main_process():
+        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = AcousticTask(model_config, AcousticDataset(training, speakers, stats), spec, run.loss)
-    weights = export_weights(train(task, run.train).checkpoint, out_dir / WEIGHTS_FILE)
+    result = train(task, run.train)
+    if not is_main_process():  # under torchrun only rank 0 exports and reports
+        return None, None
+    weights = export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
     report = held_out_report(AcousticModel.load(weights, spec=spec), held_out)
     report["skipped"] = len(skipped)
     write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(report, indent=2) + "\n")

@@ -35,6 +35,8 @@ def run(args):
         args.manifest, durations, config, symbols=inventory.symbols, inventory_version=inventory.version,
         speakers=manifest_speaker_order(args.manifest),
     )
+    if weights is None:  # another rank under torchrun: rank 0 reports
+        return 0
     print(f"wrote {weights}")
     if report["utterances"]:
         print(f"held-out: mel L1 {report['mel_l1']:.3f} over {report['utterances']} utterances (true durations)")

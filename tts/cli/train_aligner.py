@@ -23,6 +23,8 @@ def register(group):
 def run(args):
     config = run_config(AlignerRunConfig, args)
     weights = train_aligner(args.manifest, config, Transcriber(G2P()))
+    if weights is None:  # another rank under torchrun: rank 0 reports
+        return 0
     print(f"wrote {weights}")
     print(f"next: tts align --manifest {args.manifest} --checkpoint {args.out}")
     return 0

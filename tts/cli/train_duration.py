@@ -26,6 +26,8 @@ def run(args):
     config = run_config(DurationRunConfig, args)
     speakers = manifest_speaker_order(args.manifest) if args.manifest is not None else None
     weights, report = train_duration(args.durations, config, speakers=speakers)
+    if weights is None:  # another rank under torchrun: rank 0 reports
+        return 0
     print(f"wrote {weights}")
     if report["utterances"]:
         print(

@@ -22,5 +22,7 @@ def register(group):
 
 def run(args):
     config = run_config(WaveNetRunConfig, args)
-    print(f"wrote {train_wavenet(args.manifest, config, speakers=manifest_speaker_order(args.manifest))}")
+    weights = train_wavenet(args.manifest, config, speakers=manifest_speaker_order(args.manifest))
+    if weights is not None:  # None on the other ranks under torchrun: rank 0 reports
+        print(f"wrote {weights}")
     return 0

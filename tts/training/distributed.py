@@ -50,6 +50,12 @@ class DistributedContext:
             dist.barrier()
 
 
+def is_main_process():
+    """True for rank 0 under torchrun and for a plain run: the one process that writes files.
+    Readable before the process group exists, so a run's set-up can ask too."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
 @contextlib.contextmanager
 def distributed_session(device_choice):
     """Yield this process's DistributedContext, joining (and finally leaving) torchrun's group."""

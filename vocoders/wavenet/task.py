@@ -12,6 +12,7 @@ from tts.config import config_to_dict
 from tts.corpora.holdout import holdout_split
 from tts.errors import TTSError
 from tts.training import Task, TrainConfig, export_weights, train
+from tts.training.distributed import is_main_process
 from vocoders.wavenet.config import WaveNetConfig
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.distributions import mol_loss, mulaw_loss
@@ -103,7 +104,7 @@ def run_speakers(utterances, speakers):
 def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     """Train on every usable utterance of the manifest; returns the exported weights' path
     (`<out_dir>/wavenet.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
-    utterances, skipped = prepare_corpus(manifest_path, run.data, progress=progress)
+    utterances, skipped = prepare_corpus(manifest_path, run.data, progress=progress and run.train.progress_bar)
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
     utterances, held_out = holdout_split(utterances, run.data.holdout_fraction)
@@ -121,10 +122,11 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     out_dir = Path(run.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     run = dataclasses.replace(run, model=model_config)
-    write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
-    write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(sorted(u.id for u in held_out), indent=1) + "\n")
+    if is_main_process():
+        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
+        write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(sorted(u.id for u in held_out), indent=1) + "\n")
     task = WaveNetTask(model_config, dataset, run.data.spec)
-    if progress:
+    if progress and is_main_process():
         print(describe(model_config, run.data.spec.sample_rate))
     result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
-    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
+    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE) if is_main_process() else None
