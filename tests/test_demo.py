@@ -1,6 +1,7 @@
 """The Gradio demo: its request handler on the tiny voice, and the page served by `tts demo` driven in
 a real browser (Debian's chromium through Playwright)."""
 
+import contextlib
 import os
 import re
 import socket
@@ -103,6 +104,54 @@ def test_command_line_defaults_are_local_and_bounded():
 def test_page_speaks_typed_text_in_a_browser(voice_dir, tmp_path):
     from playwright.sync_api import expect, sync_playwright  # the `test` extra
 
+    with demo_server(voice_dir, tmp_path) as url, sync_playwright() as playwright:
+        # --no-sandbox: Chromium's sandbox needs user namespaces or non-root, which CI containers lack;
+        # the browser only ever opens this local page.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.locator("#text textarea").fill("Hello 😀. The demo speaks.")
+        page.locator("#synthesize").click()
+        download = page.locator("#audio a[download]")
+        download.wait_for(timeout=30_000)
+        peak, seconds = page.evaluate(DECODE_AUDIO_JS, download.get_attribute("href"))
+        assert peak > 0.05 and seconds > 0.5
+        expect(page.locator("#details textarea")).to_have_value(re.compile("dropped 1 character: '😀'.*RTF", re.S))
+        expect(page.locator("#mel img")).to_be_visible()
+        expect(page.locator("#alignment img")).to_be_visible()
+        # only the app's own files are served
+        assert page.request.get(f"{url}/gradio_api/file=/etc/passwd").status == 403
+        screenshot = tmp_path / "demo.png"
+        page.screenshot(path=screenshot, full_page=True)
+        browser.close()
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+
+
+def test_fifty_concurrent_requests_each_get_their_own_audio(voice_dir, voice, tmp_path):
+    import soundfile
+    from gradio_client import Client  # installed with gradio
+
+    texts = [f"Request number {i}." for i in range(50)]
+    # what each text must give: its own phonemes, and as many samples as its frames
+    expected = []
+    for text in texts:
+        utterance = voice.frontend(text, speaker=0)
+        phonemes = " ".join(p if p != " " else "|" for p in utterance.phonemes)
+        expected.append((f"phonemes: {phonemes}", int(utterance.durations.sum()) * SPEC.hop_length))
+    with demo_server(voice_dir, tmp_path, "--queue-size", "64") as url:
+        client = Client(url, verbose=False)
+        jobs = [client.submit(text, "p225", "", "griffinlim", 1.0, api_name="/synthesize") for text in texts]
+        results = [job.result(timeout=120) for job in jobs]
+    assert [(phoneme_line(r[3]), soundfile.info(r[0]).frames) for r in results] == expected
+
+
+def phoneme_line(details):
+    return next(line for line in details.splitlines() if line.startswith("phonemes:"))
+
+
+@contextlib.contextmanager
+def demo_server(voice_dir, tmp_path, *options):
+    """Run `tts demo` on a free port for the block; yields its URL."""
     with socket.socket() as probe:  # a free port, released just before the server takes it
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -111,35 +160,15 @@ def test_page_speaks_typed_text_in_a_browser(voice_dir, tmp_path):
     env = {**os.environ, "GRADIO_TEMP_DIR": str(tmp_path / "gradio")}  # the audio files it serves land here
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tts.cli.main", "demo", "--voice", str(voice_dir), "--port", str(port)],
+            [sys.executable, "-m", "tts.cli.main", "demo", "--voice", str(voice_dir), "--port", str(port), *options],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )
     try:
         wait_until_serving(url, server, log)
-        with sync_playwright() as playwright:
-            # --no-sandbox: Chromium's sandbox needs user namespaces or non-root, which CI containers lack;
-            # the browser only ever opens this local page.
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            page.locator("#text textarea").fill("Hello 😀. The demo speaks.")
-            page.locator("#synthesize").click()
-            download = page.locator("#audio a[download]")
-            download.wait_for(timeout=30_000)
-            peak, seconds = page.evaluate(DECODE_AUDIO_JS, download.get_attribute("href"))
-            assert peak > 0.05 and seconds > 0.5
-            expect(page.locator("#details textarea")).to_have_value(re.compile("dropped 1 character: '😀'.*RTF", re.S))
-            expect(page.locator("#mel img")).to_be_visible()
-            expect(page.locator("#alignment img")).to_be_visible()
-            # only the app's own files are served
-            assert page.request.get(f"{url}/gradio_api/file=/etc/passwd").status == 403
-            screenshot = tmp_path / "demo.png"
-            page.screenshot(path=screenshot, full_page=True)
-            browser.close()
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
-    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
 
 
 def wait_until_serving(url, server, log, timeout=60):
