@@ -16,7 +16,13 @@ speakers; (c) (b) generating 4 utterances at once. RTF: wall seconds per second 
 audio at 22.05 kHz (below 1 is faster than real time); streams: the real-time streams that the
 throughput serves (samples/s over 22050); CPU RTF: CPU seconds of all threads per audio second;
 speed-up: samples/s over the reference's, by wall time and by CPU time (which a loaded machine
-disturbs less: it leaves out the time a path waited for a core). Ends with one JSON line.
+disturbs less: it leaves out the time a path waited for a core).
+
+The floor row of each single-utterance config times the kernel's matrix products alone: one
+sample's pass over every weight matrix with the kernel's own product routine, and nothing else (no
+gate, no sampling, no rings). No kernel that keeps these float32 weights can generate a sample
+faster than one such pass, so reference time per sample over the floor is the largest speed-up
+this core allows. Ends with one JSON line.
 Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
 
@@ -30,11 +36,13 @@ import time
 # for a descheduled peer (we saw 60x slower steps). Passive waiting costs nothing on an idle one.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import numba  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
-from vocoders.wavenet.generate import WaveNetGenerator  # noqa: E402
+from vocoders.wavenet import kernel  # noqa: E402
+from vocoders.wavenet.generate import WaveNetGenerator, extract_net  # noqa: E402
 from vocoders.wavenet.incremental import IncrementalWaveNet  # noqa: E402
 from vocoders.wavenet.model import WaveNet  # noqa: E402
 
@@ -95,6 +103,38 @@ def time_kernel(model, mels, speakers, repeats):
     return best_time(lambda: generator.generate(mels, speakers, temperature=TEMPERATURE, seed=0), repeats)
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _matrix_passes(net, passes, taps, gate, z, state, head, hidden, params):
+    """`passes` times, the matrix products of one sample's step (kernel._step) and nothing else."""
+    layers, gates = net.conv_bias.shape
+    half = gates // 2
+    for _ in range(passes):
+        for layer in range(layers):
+            kernel._accumulate(net.conv_weight, layer * len(taps) * gates, taps, gate)
+            kernel._accumulate(net.out_weight, layer * half * len(state), z, state)
+        kernel._accumulate(net.head_weight1, 0, head, hidden)
+        kernel._accumulate(net.head_weight2, 0, hidden, params)
+
+
+def time_matrix_floor(model, repeats, seconds=0.5):
+    """(seconds per sample, weight bytes read per sample) of the kernel's matrix products alone."""
+    net = extract_net(model)
+    stack = model.config.stack
+    vectors = [
+        np.full(n, 0.01, np.float32)
+        for n in (
+            stack.kernel_size * stack.residual_channels, stack.gate_channels, stack.gate_channels // 2,
+            stack.residual_channels + stack.skip_channels, stack.skip_channels, stack.skip_channels,
+            len(net.head_bias2),
+        )
+    ]
+    _matrix_passes(net, 1, *vectors)  # compile
+    passes = max(1, round(seconds * SAMPLE_RATE))
+    wall, _ = best_time(lambda: _matrix_passes(net, passes, *vectors), repeats)
+    weights = (net.conv_weight, net.out_weight, net.head_weight1, net.head_weight2)
+    return wall / passes, sum(w.nbytes for w in weights)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="audio per utterance for the numba kernel")
@@ -106,6 +146,7 @@ def main():
     load_before = os.getloadavg()[0]
 
     rows = []  # (label, config name, path, batch, samples per utterance, wall s, CPU s, torch threads)
+    floors = {}  # label: (seconds per sample of the matrix products alone, weight bytes per sample)
     for label, name, make_config, batch in (
         ("(a) r9y9", "r9y9", r9y9_config, 1),
         ("(b) default", "default", default_config, 1),
@@ -124,6 +165,8 @@ def main():
             else:
                 (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats), None
             rows.append((label, name, path, batch, frames * hop, wall, cpu, threads))
+        if batch == 1:
+            floors[label] = time_matrix_floor(model, args.repeats)
 
     stack_a, stack_b = r9y9_config().stack, default_config().stack
     print(
@@ -167,6 +210,19 @@ def main():
         }
         if threads is not None:
             figures[key]["torch_threads"] = threads
+
+    for label, (floor, weight_bytes) in floors.items():
+        ceiling = round(1 / floor / torch_rate[label], 1)
+        key = label.split()[0].strip("()")
+        print(
+            f"{label:<15} floor: the kernel's matrix products alone take {floor * 1e6:.1f} us a sample "
+            f"({weight_bytes / 1e6:.2f} MB of float32 weights, {weight_bytes / floor / 1e9:.0f} GB/s): "
+            f"at most {ceiling:.1f}x the reference on this core; the kernel reaches {figures[f'{key}_kernel']['speedup']:.1f}x"
+        )
+        figures[f"{key}_floor"] = {
+            "us_per_sample": round(floor * 1e6, 2), "weight_mb": round(weight_bytes / 1e6, 3),
+            "gb_per_s": round(weight_bytes / floor / 1e9, 1), "max_speedup": ceiling,
+        }
 
     met = {
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],
