@@ -239,17 +239,24 @@ def test_training_learns_the_known_alignment(tmp_path):
     assert right / sum(len(ids) for ids, _, _ in dataset.items) > 0.9
 
 
+def utterances_of(dataset, folder):
+    """AlignerUtterances of speaker "b" for a KnownDurations dataset, mels saved in `folder`; the
+    first and last tokens are optional, like separators at the ends."""
+    utterances = []
+    for index, (ids, durations, mel) in enumerate(dataset.items):
+        np.save(folder / f"u{index}.npy", mel)
+        word_of = np.array([-1] + [0] * (len(ids) - 2) + [-1])
+        utterances.append(AlignerUtterance(f"u{index}", "b", ("w",), tuple("xyzuvwrst"[: len(ids)]), ids, word_of,
+                                           folder / "unused.wav", folder / f"u{index}.npy", len(mel)))
+    return utterances
+
+
 def test_align_gives_each_utterance_its_frames(tmp_path):
     dataset = KnownDurations(5, 10, 8, seed=1)
     config = tiny_aligner_config(speakers=("a", "b"))
     torch.manual_seed(0)
     aligner = Aligner(config).eval()
-    utterances = []
-    for index, (ids, durations, mel) in enumerate(dataset.items):
-        np.save(tmp_path / f"u{index}.npy", mel)
-        word_of = np.array([-1] + [0] * (len(ids) - 2) + [-1])  # ends optional, like framed separators
-        utterances.append(AlignerUtterance(f"u{index}", "b", ("w",), tuple("x" * len(ids)), ids, word_of,
-                                           tmp_path / "unused.wav", tmp_path / f"u{index}.npy", len(mel)))
+    utterances = utterances_of(dataset, tmp_path)
     for durations, utterance in zip(align(aligner, utterances, batch_size=2), utterances):
         assert len(durations) == len(utterance.ids) and durations.sum() == utterance.n_frames
         assert (durations[utterance.word_of >= 0] >= 1).all()

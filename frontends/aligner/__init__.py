@@ -4,6 +4,7 @@
     tts align --manifest data/vctk.jsonl --checkpoint exp/aligner      # -> data/vctk.durations.jsonl
 
 model.py (encoders and soft alignment), prior.py, losses.py (forward-sum), mas.py (hard durations),
-data.py and transcribe.py (what is aligned), task.py (training), align.py (inference),
-durations.py (the file), evaluate.py (word-boundary error against reference timings).
+segmental.py and duration_prior.py (the later searches with phoneme length priors), data.py and
+transcribe.py (what is aligned), task.py (training), align.py (inference), evaluate.py
+(word-boundary error against reference timings); the durations file is tts/durations.py.
 """

@@ -1,4 +1,5 @@
-"""Run a trained aligner over a corpus: soft alignment, MAS, then DurationRecords in the voice's frames."""
+"""Run a trained aligner over a corpus: soft alignment, MAS, a second search with phoneme length
+priors learned from the first, then DurationRecords in the voice's frames."""
 
 import warnings
 from pathlib import Path
@@ -7,7 +8,9 @@ import torch
 
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
 from tts.durations import DurationRecord, at_least_one_frame, convert_durations
+from frontends.aligner.duration_prior import DurationPrior
 from frontends.aligner.mas import monotonic_alignment
+from frontends.aligner.segmental import segmental_alignment
 from frontends.aligner.model import Aligner
 from frontends.aligner.task import WEIGHTS_FILE
 from frontends.aligner.transcribe import Transcriber
@@ -17,17 +20,51 @@ from tts.features import FeatureSpec
 from tts.training.checkpoints import EMA_WEIGHTS, WEIGHTS, find_step_dir
 
 
-@torch.no_grad()
-def align(aligner, utterances, *, batch_size=16):
+# Weight of the phoneme length priors in the later searches (segmental.py), and how many such
+# searches run, each with priors re-estimated from the one before. On the bootstrap corpus's
+# festival speakers (festival's own word timings), MAS alone put 84.2 % of word boundaries within
+# 25 ms (14.8 ms mean error); weight 4 gave 86.6 % after one search, 87.7 % (13.2 ms) after two and
+# 87.8 % after three; weight 8 gave 86.9 %, 87.6 % and 87.3 %.
+DURATION_WEIGHT = 4.0
+PRIOR_ROUNDS = 2
+SEARCH_SLACK = 16  # frames above the previous pass's longest phoneme that a search may give one
+
+
+def align(aligner, utterances, *, batch_size=16, duration_weight=DURATION_WEIGHT, rounds=PRIOR_ROUNDS):
     """Frames per token (of the aligner's FeatureSpec) for each utterance, in their order; the
-    separators and pauses that MAS skipped have 0."""
+    separators and pauses that the search skipped have 0.
+
+    MAS over the soft alignment first; then, unless `duration_weight` or `rounds` is 0, `rounds`
+    searches that add each phoneme's length prior, learned per speaker from the pass before over
+    these utterances (Viterbi re-estimation).
+    """
     unknown = sorted({u.speaker for u in utterances} - set(aligner.config.speakers))
     if unknown and len(aligner.config.speakers) > 1:
         warnings.warn(f"the aligner has not seen speakers {unknown}; aligning them as speaker 0", stacklevel=2)
+    durations = [None] * len(utterances)
+    for index, log_likelihood, optional in _soft_alignments(aligner, utterances, batch_size):
+        durations[index] = monotonic_alignment(log_likelihood[None], [len(optional)], [log_likelihood.shape[1]], optional[None])[0]
+    speakers, phonemes = [u.speaker for u in utterances], [u.phonemes for u in utterances]
+    optionals = [u.word_of < 0 for u in utterances]
+    for _ in range(rounds if duration_weight else 0):
+        prior = DurationPrior.fit(speakers, phonemes, durations, optionals)
+        previous, durations = durations, [None] * len(utterances)
+        for index, log_likelihood, optional in _soft_alignments(aligner, utterances, batch_size):
+            mean, std = prior.for_tokens(speakers[index], phonemes[index])
+            durations[index] = segmental_alignment(
+                log_likelihood, optional, mean, std, weight=duration_weight,
+                max_frames=int(previous[index].max()) + SEARCH_SLACK,  # the previous path stays allowed
+            )
+    return durations
+
+
+@torch.no_grad()
+def _soft_alignments(aligner, utterances, batch_size):
+    """(index, log soft alignment [tokens, frames] float64, optional [tokens]) per utterance, in
+    batches of similar length."""
     dataset = AlignerDataset(utterances, aligner.config.speakers)
     device = next(aligner.parameters()).device
     order = sorted(range(len(utterances)), key=lambda index: utterances[index].n_frames)  # less padding
-    durations = [None] * len(utterances)
     for start in range(0, len(order), batch_size):
         chosen = order[start : start + batch_size]
         batch = collate([dataset[index] for index in chosen])
@@ -38,18 +75,16 @@ def align(aligner, utterances, *, batch_size=16):
             batch.mel_lengths.to(device),
             batch.speakers.to(device),
         )
-        paths = monotonic_alignment(
-            log_attention.transpose(1, 2).cpu().numpy(),
-            batch.id_lengths.numpy(),
-            batch.mel_lengths.numpy(),
-            batch.optional.numpy(),
-        )
+        log_attention = log_attention.transpose(1, 2).double().cpu().numpy()
         for row, index in enumerate(chosen):
-            durations[index] = paths[row, : len(utterances[index].ids)]
-    return durations
+            tokens, frames = int(batch.id_lengths[row]), int(batch.mel_lengths[row])
+            yield index, log_attention[row, :tokens, :frames], batch.optional[row, :tokens].numpy()
 
 
-def align_manifest(manifest_path, aligner, *, voice_spec=FeatureSpec(), cache_dir="", batch_size=16, progress=True):
+def align_manifest(
+    manifest_path, aligner, *, voice_spec=FeatureSpec(), cache_dir="", batch_size=16,
+    duration_weight=DURATION_WEIGHT, rounds=PRIOR_ROUNDS, progress=True,
+):
     """(DurationRecords in frames of `voice_spec`, {id: reason skipped}) for a manifest.
 
     Phonemizes with the aligner's own inventory and computes mels under its own FeatureSpec
@@ -62,7 +97,8 @@ def align_manifest(manifest_path, aligner, *, voice_spec=FeatureSpec(), cache_di
     same_frames = (aligner.spec.sample_rate, aligner.spec.hop_length) == (voice_spec.sample_rate, voice_spec.hop_length)
     voice_cache = mel_cache_dir(manifest_path, voice_spec, cache_dir)
     records = []
-    for utterance, durations in zip(utterances, align(aligner, utterances, batch_size=batch_size)):
+    all_durations = align(aligner, utterances, batch_size=batch_size, duration_weight=duration_weight, rounds=rounds)
+    for utterance, durations in zip(utterances, all_durations):
         if same_frames:
             durations = at_least_one_frame(durations)
         else:

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from frontends.aligner.align import align_manifest, load_aligner
+from frontends.aligner.align import DURATION_WEIGHT, PRIOR_ROUNDS, align_manifest, load_aligner
 from tts.config import load_config
 from tts.durations import default_durations_path, write_durations
 from frontends.aligner.evaluate import evaluate
-from tts.cli.argtypes import positive_int
+from tts.cli.argtypes import non_negative_float, non_negative_int, positive_int
 from tts.features import FeatureSpec
 
 
@@ -35,13 +35,31 @@ def register(subparsers):
         help="FeatureSpec fields of the voice whose frames the durations count (default: the default spec, 22050 Hz / hop 256)",
     )
     parser.add_argument("--batch-size", type=positive_int, default=16, metavar="N", help="utterances per batch (default 16)")
+    parser.add_argument(
+        "--duration-weight",
+        type=non_negative_float,
+        default=DURATION_WEIGHT,
+        metavar="W",
+        help="weight of the phoneme length priors (learned per speaker from the pass before) in the "
+        f"later searches; 0 = monotonic alignment search alone (default {DURATION_WEIGHT:g})",
+    )
+    parser.add_argument(
+        "--prior-rounds",
+        type=non_negative_int,
+        default=PRIOR_ROUNDS,
+        metavar="N",
+        help=f"searches with length priors after the first, each re-estimating them (default {PRIOR_ROUNDS})",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args):
     aligner = load_aligner(args.checkpoint)
     voice_spec = load_config(FeatureSpec, args.voice_spec) if args.voice_spec else FeatureSpec()
-    records, skipped = align_manifest(args.manifest, aligner, voice_spec=voice_spec, batch_size=args.batch_size)
+    records, skipped = align_manifest(
+        args.manifest, aligner, voice_spec=voice_spec, batch_size=args.batch_size,
+        duration_weight=args.duration_weight, rounds=args.prior_rounds,
+    )
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
     out = args.out or default_durations_path(args.manifest)
