@@ -1,10 +1,13 @@
 """The Voice: loading and pairing components, synthesis, streaming, speakers, speed, the builder."""
 
 import json
+import threading
+import time
 
 import numpy as np
 import pytest
 
+import tts.voice
 from tts.errors import SpecMismatchError, TTSError, UsageError
 from tts.features import FeatureSpec
 from tts.voice import SENTENCE_GAP_SECONDS, Voice
@@ -232,3 +235,31 @@ def test_builder_refuses_to_overwrite_and_leaves_nothing_on_failure(tmp_path, vo
     with pytest.raises(TTSError):
         build_voice(tmp_path / "broken", vocoders={"griffinlim": None, "wavenet": tmp_path / "missing"}, **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_threads_asking_for_a_vocoder_at_once_load_it_once(voice_dir, monkeypatch):
+    voice = Voice.load(voice_dir)
+    real = tts.voice.load_vocoder_class
+    loads = []
+
+    def slow_class(name):
+        vocoder_class = real(name)
+
+        class Counted(vocoder_class):
+            @classmethod
+            def load(cls, path):
+                loads.append(name)
+                time.sleep(0.2)  # wide enough for every thread to arrive while the first loads
+                return vocoder_class.load(path)
+
+        return Counted
+
+    monkeypatch.setattr(tts.voice, "load_vocoder_class", slow_class)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(voice.vocoder("griffinlim"))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == ["griffinlim"]
+    assert len(got) == 4 and all(vocoder is got[0] for vocoder in got)

@@ -14,6 +14,7 @@ and one speaker table, or loading fails naming what differs. Vocoders load on fi
 whose WaveNet is absent or broken still speaks through the others.
 """
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ class Voice:
         self.spec = acoustic_model.spec
         self.acoustic_dtype = inference_dtype(next(acoustic_model.parameters()).device)
         self._vocoders = {}
+        self._vocoder_lock = threading.Lock()  # threads asking for the same vocoder load it once
 
     @classmethod
     def load(cls, path=None):
@@ -101,13 +103,14 @@ class Voice:
         name = name or self.default_vocoder
         if name not in self.files.vocoders:
             raise UsageError(f"this voice has no vocoder {name!r}; it has: {', '.join(self.vocoder_names)}")
-        if name not in self._vocoders:
-            vocoder = load_vocoder_class(name).load(self.files.path(self.files.vocoders[name]))
-            self.spec.require_same(vocoder.spec, what=f"the acoustic model and the {name!r} vocoder")
-            if getattr(vocoder, "speakers", None):
-                _require_speakers(self.speakers, vocoder.speakers, f"the {name!r} vocoder")
-            self._vocoders[name] = vocoder
-        return self._vocoders[name]
+        with self._vocoder_lock:
+            if name not in self._vocoders:
+                vocoder = load_vocoder_class(name).load(self.files.path(self.files.vocoders[name]))
+                self.spec.require_same(vocoder.spec, what=f"the acoustic model and the {name!r} vocoder")
+                if getattr(vocoder, "speakers", None):
+                    _require_speakers(self.speakers, vocoder.speakers, f"the {name!r} vocoder")
+                self._vocoders[name] = vocoder
+            return self._vocoders[name]
 
     def synthesize(self, text, *, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0):
         """All of `text` (split into sentences) as one waveform, with its Utterances and timings."""
