@@ -145,6 +145,37 @@ def test_fifty_concurrent_requests_each_get_their_own_audio(voice_dir, voice, tm
     assert [(phoneme_line(r[3]), soundfile.info(r[0]).frames) for r in results] == expected
 
 
+# A client that submits a long text, says so, then waits to be killed mid-synthesis.
+DISCONNECTING_CLIENT = """
+import sys, time
+from gradio_client import Client
+job = Client(sys.argv[1], verbose=False).submit(sys.argv[2], "p225", "", "griffinlim", 0.25, api_name="/synthesize")
+print("submitted", flush=True)
+time.sleep(60)
+"""
+
+
+def test_clients_that_disconnect_mid_synthesis_free_their_slots(voice_dir, tmp_path):
+    from gradio_client import Client
+
+    long_text = ("The slow reader keeps on talking. " * 14)[:480]  # about 8 s of synthesis here at speed 0.25
+    with demo_server(voice_dir, tmp_path, "--queue-size", "2", "--max-chars", "500") as url:
+        # more clients than the queue holds and the one slot that runs: had their jobs kept their
+        # places after the clients died, the last request would find the queue full
+        clients = [
+            subprocess.Popen([sys.executable, "-c", DISCONNECTING_CLIENT, url, long_text], stdout=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        for client in clients:
+            assert client.stdout.readline().strip() == "submitted"
+        time.sleep(1.0)  # their requests reach the server's queue
+        for client in clients:
+            client.kill()
+            client.wait()
+        result = Client(url, verbose=False).predict("Still here.", "p225", "", "griffinlim", 1.0, api_name="/synthesize")
+    assert phoneme_line(result[3]).startswith("phonemes: | s t")
+
+
 def phoneme_line(details):
     return next(line for line in details.splitlines() if line.startswith("phonemes:"))
 
