@@ -22,7 +22,10 @@ The floor row of each single-utterance config times the kernel's matrix products
 sample's pass over every weight matrix with the kernel's own product routine, and nothing else (no
 gate, no sampling, no rings). No kernel that keeps these float32 weights can generate a sample
 faster than one such pass, so reference time per sample over the floor is the largest speed-up
-this core allows. Ends with one JSON line.
+this core allows.
+
+Width rows time the kernel alone on the default config at other widths (residual = skip = R, gate
+= 2R), the speed side of choosing the default's size. Ends with one JSON line.
 Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
 
@@ -49,6 +52,7 @@ from vocoders.wavenet.model import WaveNet  # noqa: E402
 SAMPLE_RATE = 22050
 N_MELS = 80
 TEMPERATURE = 1.0
+WIDTHS = (16, 32, 48, 64)  # residual channels of the width rows
 TARGETS = {"a_speedup": 30.0, "b_rtf": 0.3, "c_streams": 3.0}  # the issue's done-when targets
 
 
@@ -62,8 +66,11 @@ def r9y9_config():
     )
 
 
-def default_config():
-    return WaveNetConfig(conditioning=ConditioningConfig(n_mels=N_MELS, speakers=tuple(f"s{i}" for i in range(8))))
+def default_config(width=None):
+    """The project's default WaveNetConfig with 80 mels and 8 speakers; `width` sets residual and
+    skip channels to it and the gate to twice it."""
+    stack = StackConfig() if width is None else StackConfig(residual_channels=width, gate_channels=2 * width, skip_channels=width)
+    return WaveNetConfig(stack=stack, conditioning=ConditioningConfig(n_mels=N_MELS, speakers=tuple(f"s{i}" for i in range(8))))
 
 
 def best_time(fn, repeats):
@@ -168,6 +175,15 @@ def main():
         if batch == 1:
             floors[label] = time_matrix_floor(model, args.repeats)
 
+    widths = {}  # residual width: (kernel wall s, parameters) for 1 s of audio
+    for width in WIDTHS:
+        torch.manual_seed(0)
+        model = WaveNet(default_config(width)).eval()
+        frames = max(1, round(args.seconds * SAMPLE_RATE / hop))
+        mel = rng.normal(-5.0, 2.0, (frames, N_MELS)).astype(np.float32)
+        wall, _ = time_kernel(model, [mel], [0], args.repeats)
+        widths[width] = (wall / (frames * hop / SAMPLE_RATE), sum(p.numel() for p in model.parameters()))
+
     stack_a, stack_b = r9y9_config().stack, default_config().stack
     print(
         f"WaveNet generation, {SAMPLE_RATE} Hz, hop {hop}, temperature {TEMPERATURE}. (a) r9y9: {stack_a.layers} layers, "
@@ -223,6 +239,11 @@ def main():
             "us_per_sample": round(floor * 1e6, 2), "weight_mb": round(weight_bytes / 1e6, 3),
             "gb_per_s": round(weight_bytes / floor / 1e9, 1), "max_speedup": ceiling,
         }
+
+    print("default config at other widths, numba kernel, batch 1: " + "; ".join(
+        f"residual {width}: RTF {rtf:.3f} ({parameters:,} parameters)" for width, (rtf, parameters) in widths.items()
+    ))
+    figures["widths"] = {str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()}
 
     met = {
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],
