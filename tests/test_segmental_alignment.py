@@ -5,13 +5,16 @@ import numpy as np
 import pytest
 import torch
 
+import frontends.aligner.align
 from frontends.aligner.align import align
 from frontends.aligner.duration_prior import MIN_STD, DurationPrior
 from frontends.aligner.mas import monotonic_alignment
 from frontends.aligner.model import Aligner
 from frontends.aligner.segmental import segmental_alignment
+from frontends.aligner.silence import speech_frames
 from test_aligner import KnownDurations, all_durations, path_score, tiny_aligner_config, utterances_of
 from tts.cli.main import main
+from tts.features import FeatureSpec
 
 
 def log_normal(frames, mean, std):
@@ -91,8 +94,9 @@ def test_align_passes_keep_every_frame_and_weight_zero_is_mas(tmp_path):
     dataset = KnownDurations(6, 10, 8, seed=2)
     torch.manual_seed(0)
     aligner = Aligner(tiny_aligner_config(speakers=("a", "b"))).eval()
+    aligner.spec = FeatureSpec(n_mels=8)  # as Aligner.load gives it
     utterances = utterances_of(dataset, tmp_path)
-    plain = align(aligner, utterances, duration_weight=0)
+    plain = align(aligner, utterances, duration_weight=0, pause_cost=0, speech_level_db=0)
     with torch.no_grad():
         for durations, utterance, (ids, _, mel) in zip(plain, utterances, dataset.items):
             log_attention = aligner(
@@ -113,3 +117,36 @@ def test_align_refuses_bad_search_options(option, capsys):
         main(["align", "--manifest", "m.jsonl", "--checkpoint", "exp", *option])
     assert exit_.value.code == 2
     assert option[0] in capsys.readouterr().err
+
+
+def mel_at_levels(levels_db, n_mels=8):
+    """A natural-log mel [frames, n_mels] whose frames have these levels (20 log10 of the summed magnitudes)."""
+    return np.repeat(np.log(10 ** (np.asarray(levels_db, dtype=np.float64) / 20) / n_mels)[:, None], n_mels, axis=1)
+
+
+def test_speech_frames_are_near_the_peak_and_well_over_the_floor():
+    spec = FeatureSpec(n_mels=8)
+    clean = mel_at_levels([-80, -80, 0, -5, -25, -40, -80])  # a quiet tail at -25 dB is still speech
+    assert speech_frames(clean, spec).tolist() == [False, False, True, True, True, False, False]
+    noisy = mel_at_levels([-20, -21, 0, -5, -8, -20, -19])  # pauses only 20 dB down: 10 dB over them counts
+    assert speech_frames(noisy, spec).tolist() == [False, False, True, True, True, False, False]
+    assert not speech_frames(clean, spec, below_peak_db=0).any()
+
+
+def test_pauses_keep_off_loud_frames_that_the_soft_alignment_gives_them(monkeypatch, tmp_path):
+    """A sentence-final vowel whose last loud frames the soft alignment scores higher for the pause
+    after it, as the bootstrap corpus's aligner does: the vowel keeps them."""
+    log_likelihood = np.array([
+        [0.0] * 4 + [-2.0] * 2 + [-4.0] * 4,  # the vowel
+        [-9.0] * 4 + [-1.0] * 6,  # the pause: better from frame 4, though frames 4 and 5 are loud
+    ])
+    mel = mel_at_levels([0, 0, 0, -2, -3, -6, -70, -70, -70, -70])
+    optional = np.array([False, True])
+    monkeypatch.setattr(
+        frontends.aligner.align, "_soft_alignments", lambda *args: iter([(0, log_likelihood.copy(), optional, mel)])
+    )
+    aligner = Aligner(tiny_aligner_config())
+    aligner.spec = FeatureSpec(n_mels=8)
+    (utterance,) = utterances_of(KnownDurations(1, 10, 8, seed=3), tmp_path)
+    assert align(aligner, [utterance], duration_weight=0, pause_cost=0, speech_level_db=0)[0].tolist() == [4, 6]
+    assert align(aligner, [utterance], duration_weight=0)[0].tolist() == [6, 4]

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from frontends.aligner.align import DURATION_WEIGHT, PRIOR_ROUNDS, align_manifest, load_aligner
+from frontends.aligner.align import DURATION_WEIGHT, PAUSE_COST, PRIOR_ROUNDS, align_manifest, load_aligner
+from frontends.aligner.silence import BELOW_PEAK_DB
 from tts.config import load_config
 from tts.durations import default_durations_path, write_durations
 from frontends.aligner.evaluate import evaluate
@@ -50,6 +51,21 @@ def register(subparsers):
         metavar="N",
         help=f"searches with length priors after the first, each re-estimating them (default {PRIOR_ROUNDS})",
     )
+    parser.add_argument(
+        "--pause-cost",
+        type=non_negative_float,
+        default=PAUSE_COST,
+        metavar="C",
+        help=f"log-likelihood a separator or pause pays per frame it takes (default {PAUSE_COST:g})",
+    )
+    parser.add_argument(
+        "--speech-level-db",
+        type=non_negative_float,
+        default=BELOW_PEAK_DB,
+        metavar="DB",
+        help="frames within DB of the utterance's loudest (and 10 dB over its quietest) cannot be pauses; "
+        f"0 lets pauses take any frame (default {BELOW_PEAK_DB:g})",
+    )
     parser.set_defaults(func=run)
 
 
@@ -59,6 +75,7 @@ def run(args):
     records, skipped = align_manifest(
         args.manifest, aligner, voice_spec=voice_spec, batch_size=args.batch_size,
         duration_weight=args.duration_weight, rounds=args.prior_rounds,
+        pause_cost=args.pause_cost, speech_level_db=args.speech_level_db,
     )
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
