@@ -11,21 +11,28 @@ The reference is timed on a short clip (--torch-seconds) and the kernel on a lon
 every step of either costs the same, so samples per second compare directly.
 
 Rows: (a) r9y9's default config (24 layers in 4 cycles, kernel 3, residual 128, gate 256, skip 128,
-80 mels, mixture of 10 logistics); (b) the project's default WaveNetConfig with 80 mels and 8
-speakers; (c) (b) generating 4 utterances at once. RTF: wall seconds per second of each utterance's
-audio at 22.05 kHz (below 1 is faster than real time); streams: the real-time streams that the
-throughput serves (samples/s over 22050); CPU RTF: CPU seconds of all threads per audio second;
-speed-up: samples/s over the reference's, by wall time and by CPU time (which a loaded machine
-disturbs less: it leaves out the time a path waited for a core).
+80 mels, mixture of 10 logistics); (b) the project's plain default WaveNetConfig with 80 mels and 8
+speakers; (c) (b) generating 4 utterances at once; (d) the project's new default, the excitation
+model of recipes/vctk/conf/wavenet.yaml: (b)'s stack, output and speakers, reading 3 inputs a
+sample and predicting the LPC excitation (lpc_order 24, pre-emphasis 0.85), with its per-frame
+predictor coefficients computed from the mel (tts.lpc.lpc_from_mel) inside the timing; (e) (d)
+generating 4 utterances at once. (d) and (e) time the kernel path only: the PyTorch incremental
+reference does not support excitation models, so they have no speed-up and no floor row. Their mels
+are random log-mels uniform in [-8, 0], a speech-like range, so that linear prediction is
+well-defined. RTF: wall seconds per second of each utterance's audio at 22.05 kHz (below 1 is
+faster than real time); streams: the real-time streams that the throughput serves (samples/s over
+22050); CPU RTF: CPU seconds of all threads per audio second; speed-up: samples/s over the
+reference's, by wall time and by CPU time (which a loaded machine disturbs less: it leaves out the
+time a path waited for a core).
 
-The floor row of each single-utterance config times the kernel's matrix products alone: one
-sample's pass over every weight matrix with the kernel's own product routine, and nothing else (no
-gate, no sampling, no rings). No kernel that keeps these float32 weights can generate a sample
-faster than one such pass, so reference time per sample over the floor is the largest speed-up
-this core allows.
+The floor row of each single-utterance config with a reference, (a) and (b), times the kernel's
+matrix products alone: one sample's pass over every weight matrix with the kernel's own product
+routine, and nothing else (no gate, no sampling, no rings). No kernel that keeps these float32
+weights can generate a sample faster than one such pass, so reference time per sample over the
+floor is the largest speed-up this core allows.
 
-Width rows time the kernel alone on the default config at other widths (residual = skip = R, gate
-= 2R), the speed side of choosing the default's size. Ends with one JSON line.
+Width rows time the kernel alone on the plain default config at other widths (residual = skip = R,
+gate = 2R), the speed side of choosing the default's size. Ends with one JSON line.
 Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
 
@@ -43,7 +50,8 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
+from tts.features import FeatureSpec  # noqa: E402
+from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet import kernel  # noqa: E402
 from vocoders.wavenet.generate import WaveNetGenerator, extract_net  # noqa: E402
 from vocoders.wavenet.incremental import IncrementalWaveNet  # noqa: E402
@@ -53,7 +61,7 @@ SAMPLE_RATE = 22050
 N_MELS = 80
 TEMPERATURE = 1.0
 WIDTHS = (16, 32, 48, 64)  # residual channels of the width rows
-TARGETS = {"a_speedup": 30.0, "b_rtf": 0.3, "c_streams": 3.0}  # the issue's done-when targets
+TARGETS = {"a_speedup": 30.0, "b_rtf": 0.3, "c_streams": 3.0, "d_rtf": 0.3}  # the issues' done-when targets
 
 
 def r9y9_config():
@@ -71,6 +79,16 @@ def default_config(width=None):
     skip channels to it and the gate to twice it."""
     stack = StackConfig() if width is None else StackConfig(residual_channels=width, gate_channels=2 * width, skip_channels=width)
     return WaveNetConfig(stack=stack, conditioning=ConditioningConfig(n_mels=N_MELS, speakers=tuple(f"s{i}" for i in range(8))))
+
+
+def excitation_config():
+    """The project's default vocoder, recipes/vctk/conf/wavenet.yaml: default_config() predicting
+    the LPC excitation (order 24, pre-emphasis 0.85, lag window 50 Hz)."""
+    plain = default_config()
+    return WaveNetConfig(
+        stack=plain.stack, output=plain.output, conditioning=plain.conditioning,
+        excitation=ExcitationConfig(lpc_order=24, preemphasis=0.85, lag_window_hz=50.0),
+    )
 
 
 def best_time(fn, repeats):
@@ -154,25 +172,35 @@ def main():
 
     rows = []  # (label, config name, path, batch, samples per utterance, wall s, CPU s, torch threads)
     floors = {}  # label: (seconds per sample of the matrix products alone, weight bytes per sample)
-    for label, name, make_config, batch in (
-        ("(a) r9y9", "r9y9", r9y9_config, 1),
-        ("(b) default", "default", default_config, 1),
-        ("(c) default x4", "default", default_config, 4),
+    both, kernel_only = ("torch incremental", "numba kernel"), ("numba kernel",)
+    for label, name, make_config, batch, paths in (
+        ("(a) r9y9", "r9y9", r9y9_config, 1, both),
+        ("(b) default", "default", default_config, 1, both),
+        ("(c) default x4", "default", default_config, 4, both),
+        ("(d) excitation", "excitation", excitation_config, 1, kernel_only),  # the reference has no excitation path
+        ("(e) excitation x4", "excitation", excitation_config, 4, kernel_only),
     ):
         config = make_config()
         assert config.hop_length == hop
         torch.manual_seed(0)
         model = WaveNet(config).eval()
+        if config.excitation.lpc_order:
+            model.spec = FeatureSpec()  # the mels' features, which linear prediction needs
+            assert model.spec.hop_length == hop and model.spec.n_mels == N_MELS
         speakers = list(range(batch)) if config.conditioning.speakers else None
-        for path, seconds in (("torch incremental", args.torch_seconds), ("numba kernel", args.seconds)):
+        for path in paths:
+            seconds = args.torch_seconds if path == "torch incremental" else args.seconds
             frames = max(1, round(seconds * SAMPLE_RATE / hop))
-            mels = [rng.normal(-5.0, 2.0, (frames, N_MELS)).astype(np.float32) for _ in range(batch)]
+            if config.excitation.lpc_order:  # log-mels of speech-like levels: a well-defined predictor
+                mels = [rng.uniform(-8.0, 0.0, (frames, N_MELS)).astype(np.float32) for _ in range(batch)]
+            else:
+                mels = [rng.normal(-5.0, 2.0, (frames, N_MELS)).astype(np.float32) for _ in range(batch)]
             if path == "torch incremental":
                 wall, cpu, threads = time_torch(model, mels, speakers, args.repeats)
             else:
                 (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats), None
             rows.append((label, name, path, batch, frames * hop, wall, cpu, threads))
-        if batch == 1:
+        if batch == 1 and "torch incremental" in paths:
             floors[label] = time_matrix_floor(model, args.repeats)
 
     widths = {}  # residual width: (kernel wall s, parameters) for 1 s of audio
@@ -190,7 +218,9 @@ def main():
         f"kernel {stack_a.kernel_size}, residual {stack_a.residual_channels}, gate {stack_a.gate_channels}, skip "
         f"{stack_a.skip_channels}, mol x10. (b) default: {stack_b.layers} layers, kernel {stack_b.kernel_size}, residual "
         f"{stack_b.residual_channels}, gate {stack_b.gate_channels}, skip {stack_b.skip_channels}, "
-        f"{default_config().output.kind} {default_config().output.mulaw_channels}, 8 speakers."
+        f"{default_config().output.kind} {default_config().output.mulaw_channels}, 8 speakers. (d) excitation: (b) with LPC "
+        f"order {excitation_config().excitation.lpc_order}, pre-emphasis {excitation_config().excitation.preemphasis}, "
+        f"kernel only (no torch reference for excitation models)."
     )
     machine = f"{platform.machine()} {_cpu_name()}, {os.cpu_count()} CPUs"
     print(
@@ -199,7 +229,7 @@ def main():
         f"{args.seconds} s"
     )
     header = (
-        f"{'config':<15} {'path':<22} {'batch':>5} {'audio s':>7} {'wall s':>7} {'samples/s':>10} {'RTF':>8} "
+        f"{'config':<17} {'path':<22} {'batch':>5} {'audio s':>7} {'wall s':>7} {'samples/s':>10} {'RTF':>8} "
         f"{'CPU RTF':>8} {'streams':>8} {'speed-up':>9} {'CPU speed-up':>12}"
     )
     print(header)
@@ -211,19 +241,24 @@ def main():
         rate, cpu_rate = batch * samples / wall, batch * samples / cpu
         if path == "torch incremental":
             torch_rate[label], torch_cpu_rate[label] = rate, cpu_rate
-        # rounded once, so that the table, the targets line and the JSON agree
-        speedup, cpu_speedup = round(rate / torch_rate[label], 2), round(cpu_rate / torch_cpu_rate[label], 2)
-        shown = path if threads is None else f"{path} ({threads}t)"
-        print(
-            f"{label:<15} {shown:<22} {batch:>5} {audio:>7.3f} {wall:>7.2f} {rate:>10.0f} {wall / audio:>8.3f} "
-            f"{cpu / audio:>8.3f} {rate / SAMPLE_RATE:>8.2f} {speedup:>8.1f}x {cpu_speedup:>11.1f}x"
-        )
         key = f"{label.split()[0].strip('()')}_{'torch' if path.startswith('torch') else 'kernel'}"
         figures[key] = {
             "config": name, "batch": batch, "audio_s": round(audio, 4), "wall_s": round(wall, 4),
             "samples_per_s": round(rate, 1), "rtf": round(wall / audio, 4), "cpu_rtf": round(cpu / audio, 4),
-            "streams": round(rate / SAMPLE_RATE, 3), "speedup": speedup, "cpu_speedup": cpu_speedup,
+            "streams": round(rate / SAMPLE_RATE, 3),
         }
+        shown = path if threads is None else f"{path} ({threads}t)"
+        line = (
+            f"{label:<17} {shown:<22} {batch:>5} {audio:>7.3f} {wall:>7.2f} {rate:>10.0f} {wall / audio:>8.3f} "
+            f"{cpu / audio:>8.3f} {rate / SAMPLE_RATE:>8.2f}"
+        )
+        if label in torch_rate:
+            # rounded once, so that the table, the targets line and the JSON agree
+            speedup, cpu_speedup = round(rate / torch_rate[label], 2), round(cpu_rate / torch_cpu_rate[label], 2)
+            figures[key].update(speedup=speedup, cpu_speedup=cpu_speedup)
+            print(f"{line} {speedup:>8.1f}x {cpu_speedup:>11.1f}x")
+        else:  # no reference to compare with (excitation models)
+            print(f"{line} {'-':>9} {'-':>12}")
         if threads is not None:
             figures[key]["torch_threads"] = threads
 
@@ -231,7 +266,7 @@ def main():
         ceiling = round(1 / floor / torch_rate[label], 1)
         key = label.split()[0].strip("()")
         print(
-            f"{label:<15} floor: the kernel's matrix products alone take {floor * 1e6:.1f} us a sample "
+            f"{label:<17} floor: the kernel's matrix products alone take {floor * 1e6:.1f} us a sample "
             f"({weight_bytes / 1e6:.2f} MB of float32 weights, {weight_bytes / floor / 1e9:.0f} GB/s): "
             f"at most {ceiling:.1f}x the reference on this core; the kernel reaches {figures[f'{key}_kernel']['speedup']:.1f}x"
         )
@@ -249,12 +284,14 @@ def main():
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],
         "b_rtf_0.3": figures["b_kernel"]["rtf"] <= TARGETS["b_rtf"],
         "c_streams_3": figures["c_kernel"]["streams"] >= TARGETS["c_streams"],
+        "d_rtf_0.3": figures["d_kernel"]["rtf"] <= TARGETS["d_rtf"],
     }
     print(
         f"targets: (a) speed-up {figures['a_kernel']['speedup']:.1f}x vs >= {TARGETS['a_speedup']:.0f}x: "
         f"{'met' if met['a_speedup_30x'] else 'NOT met'}; (b) RTF {figures['b_kernel']['rtf']:.3f} vs <= "
         f"{TARGETS['b_rtf']}: {'met' if met['b_rtf_0.3'] else 'NOT met'}; (c) {figures['c_kernel']['streams']:.2f} "
-        f"real-time streams vs >= {TARGETS['c_streams']:.0f}: {'met' if met['c_streams_3'] else 'NOT met'}"
+        f"real-time streams vs >= {TARGETS['c_streams']:.0f}: {'met' if met['c_streams_3'] else 'NOT met'}; (d) RTF "
+        f"{figures['d_kernel']['rtf']:.3f} vs <= {TARGETS['d_rtf']}: {'met' if met['d_rtf_0.3'] else 'NOT met'}"
     )
     print(json.dumps({
         "benchmark": "wavenet_generation", "machine": machine,

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from voice_fixtures import build_tiny_voice
 
@@ -21,3 +22,12 @@ def voice(voice_dir):
 def rng():
     """A seeded generator so every randomized test is reproducible."""
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """For modules of tiny tensors: a second OpenMP thread only adds waits on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

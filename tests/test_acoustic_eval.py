@@ -7,48 +7,24 @@ import math
 import numpy as np
 import pytest
 
-from corpus_fixtures import write_tone
 from frontends.inventory import english_inventory
 from tts.cli.main import main
-from tts.corpora.manifest import ManifestEntry, write_manifest
-from tts.durations import DurationRecord, default_durations_path, read_durations, write_durations
+from tts.durations import default_durations_path, read_durations, write_durations
 from tts.errors import TTSError
 from tts.evaluation.acoustic_eval import score_held_out, select_held_out, summary
 from tts.feature_cache import mel_cache_dir
 from tts.metrics.mcd import dtw_pairs
 from tts.metrics.pitch_error import f0_rmse, f0_rmse_cents, voicing_error
 from tts.voice import Voice
-from voice_fixtures import SPEC
+from voice_fixtures import CORPUS_TEXTS, SPEC, make_aligned_corpus
 
 INVENTORY = english_inventory()
-SECONDS = 0.3
-TEXTS = ("hello there", "please call stella", "the quick brown fox")
-
-
-def make_corpus(root, speakers, per_speaker):
-    """Tones at SPEC's rate with random phonemes and durations; the manifest and its durations file."""
-    rng = np.random.default_rng(0)
-    entries, records = [], []
-    for speaker in speakers:
-        for index in range(per_speaker):
-            key = f"{speaker}_{index:03d}"
-            path = write_tone(root / "wavs" / f"{key}.wav", SECONDS, SPEC.sample_rate, seed=len(entries))
-            entries.append(ManifestEntry(key, speaker, TEXTS[index % 3], path, SECONDS, SPEC.sample_rate))
-            n_frames, n = SPEC.n_frames(round(SECONDS * SPEC.sample_rate)), int(rng.integers(4, 8))
-            cuts = np.sort(rng.choice(np.arange(1, n_frames), size=n - 1, replace=False))
-            phonemes = tuple(rng.choice(INVENTORY.symbols[3:9], size=n))
-            records.append(DurationRecord(key, speaker, ("w",), phonemes, np.diff(cuts, prepend=0, append=n_frames),
-                                          np.zeros(n, np.int64)))
-    manifest = root / "m.jsonl"
-    write_manifest(manifest, entries)
-    write_durations(default_durations_path(manifest), records, spec=SPEC, inventory=INVENTORY.version)
-    return manifest
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """10 utterances of each of the tiny voice's speakers: 10 % holds out the 10th of each."""
-    return make_corpus(tmp_path_factory.mktemp("acoustic_eval"), ("p225", "p226", "p227"), 10)
+    return make_aligned_corpus(tmp_path_factory.mktemp("acoustic_eval"), ("p225", "p226", "p227"), 10)
 
 
 # --- F0 errors ------------------------------------------------------------------------------------
@@ -80,7 +56,7 @@ def test_selection_is_the_shared_held_out_split_or_the_named_ids(corpus, voice_d
     voice = Voice.load(voice_dir)
     held_out = select_held_out(voice, corpus, default_durations_path(corpus))
     assert [h.id for h in held_out] == ["p225_009", "p226_009", "p227_009"]
-    assert held_out[1].text == TEXTS[0] and held_out[1].speaker == "p226"
+    assert held_out[1].text == CORPUS_TEXTS[0] and held_out[1].speaker == "p226"
     named = select_held_out(voice, corpus, default_durations_path(corpus), per_speaker=1,
                             ids=["p226_004", "p225_001", "p225_000"])
     assert [h.id for h in named] == ["p225_000", "p226_004"]  # speaker order, then id; one per speaker
@@ -150,7 +126,7 @@ def test_cli_refuses_bad_input_in_one_line(corpus, voice_dir, tmp_path, capsys, 
         write_durations(tmp_path / "d.jsonl", records, spec=SPEC, inventory=INVENTORY.version)
         extra = ["--durations", str(tmp_path / "d.jsonl"), "--ids", _ids(tmp_path, ["p225_003"])]
     elif case == "unknown speaker":
-        manifest = make_corpus(tmp_path, ("p999",), 1)
+        manifest = make_aligned_corpus(tmp_path, ("p999",), 1)
         extra = ["--ids", _ids(tmp_path, ["p999_000"])]
     elif case == "texts too":
         extra = ["--texts", "harvard"]

@@ -4,7 +4,7 @@ import numpy as np
 
 from corpus_fixtures import VCTK_RATE, write_tone
 from frontends.aligner.data import AlignerDataConfig
-from tts.acoustic.data import cached_f0, f0_cache_dir
+from tts.feature_cache import cached_f0, f0_cache_dir
 from tts.cli.main import main
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.feature_cache import audio_cache_dir, cached_audio, cached_mel, mel_cache_dir

@@ -60,8 +60,11 @@ def test_vctk_recipe_runs_every_stage_and_its_voice_speaks(vctk, tmp_path):
     # The training stages ran as 2 torchrun processes (gloo on this CPU); the rest as plain tts.
     for model in ("aligner", "duration", "acoustic", "wavenet"):
         assert f"+ torchrun --standalone --nproc-per-node 2 {Path(sys.executable).parent}/tts train {model} " in log
+    # the WaveNet's second run: the acoustic model's mels, from the first run's weights
+    assert "tts corpus gta-mels --acoustic" in log and "init_from=" in log
     voice_json = json.loads((exp / "voice" / "voice.json").read_text())
-    assert set(voice_json["vocoders"]) == {"griffinlim", "world", "wavenet", "concat"}
+    assert set(voice_json["vocoders"]) == {"griffinlim", "world", "lpc", "wavenet", "concat"}
+    assert voice_json["extra"]["sources"]["wavenet"].startswith(str(exp / "wavenet_gta"))
     assert [speaker["id"] for speaker in voice_json["speakers"]] == ["p225", "p231"]
     assert (exp / "synth" / "harvard_p225.wav").is_file()
     assert json.loads((exp / "eval" / "texts.json").read_text())["vocoders"].keys() == voice_json["vocoders"].keys()

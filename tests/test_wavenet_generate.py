@@ -18,13 +18,7 @@ HOP = 8  # upsample scales (2, 4)
 VARIANTS = [(kind, taps, speakers) for kind in ("mulaw", "mol") for taps in (2, 3) for speakers in (0, 3)]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """The tensors here are tiny: a second OpenMP thread only adds waits on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny tensors: one thread (conftest.py)
 
 
 def tiny_model(kind="mulaw", kernel_size=2, speakers=3, layers=4, cycle=2):

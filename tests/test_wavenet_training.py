@@ -63,8 +63,7 @@ def test_segments_are_shifted_waveforms_with_their_mel_and_context(manifest):
         target = item["target"].numpy()
         start = next(s for s in range(utterance.n_frames - SEGMENT + 1) if np.array_equal(wav[s * 8 : (s + SEGMENT) * 8], target))
         seen_starts.add(start)
-        assert item["previous"][0].item() == (wav[start * 8 - 1] if start else 0.0)
-        assert torch.equal(item["previous"][1:], item["target"][:-1])
+        assert item["history"].tolist() == [wav[start * 8 - 1] if start else 0.0]
         span, mask = item["mel"].numpy(), item["frame_mask"].numpy()
         assert span.shape == (SEGMENT + 2 * context, 5)
         for row in range(len(span)):

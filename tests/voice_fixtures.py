@@ -8,8 +8,10 @@ lengths (and speed) behave like a trained voice's even though nothing was traine
 import json
 import math
 
+import numpy as np
 import torch
 
+from corpus_fixtures import write_tone
 from frontends.aligner.layers import ConvStackConfig
 from frontends.duration.model import KIND as DURATION_KIND
 from frontends.duration.model import DurationConfig, DurationModel
@@ -18,6 +20,8 @@ from tts.acoustic.config import AcousticConfig, PostnetConfig, TransformerConfig
 from tts.acoustic.model import KIND as ACOUSTIC_KIND
 from tts.acoustic.model import AcousticModel
 from tts.checkpoint import save_weights
+from tts.corpora.manifest import ManifestEntry, write_manifest
+from tts.durations import DurationRecord, default_durations_path, write_durations
 from tts.config import config_to_dict
 from tts.features import FeatureSpec
 from tts.voice_builder import build_voice
@@ -28,6 +32,8 @@ from vocoders.wavenet.model import WaveNet
 SPEC = FeatureSpec(sample_rate=8000, n_fft=256, hop_length=64, win_length=256, n_mels=16, fmax=4000.0)
 SPEAKERS = ("p225", "p226", "p227")
 FRAMES_PER_PHONEME = 6
+CORPUS_SECONDS = 0.3  # each utterance of make_aligned_corpus
+CORPUS_TEXTS = ("hello there", "please call stella", "the quick brown fox")
 
 
 def build_tiny_voice(root, *, speakers=SPEAKERS, wavenet_speakers=None, spec=SPEC, vocoders=None):
@@ -76,3 +82,23 @@ def build_tiny_voice(root, *, speakers=SPEAKERS, wavenet_speakers=None, spec=SPE
         name="tiny", description="untrained, for tests",
     )
     return root / "voice"
+
+
+def make_aligned_corpus(root, speakers, per_speaker):
+    """Tones at SPEC's rate with random phonemes and durations; the manifest and its durations file."""
+    rng = np.random.default_rng(0)
+    entries, records = [], []
+    for speaker in speakers:
+        for index in range(per_speaker):
+            key = f"{speaker}_{index:03d}"
+            path = write_tone(root / "wavs" / f"{key}.wav", CORPUS_SECONDS, SPEC.sample_rate, seed=len(entries))
+            entries.append(ManifestEntry(key, speaker, CORPUS_TEXTS[index % 3], path, CORPUS_SECONDS, SPEC.sample_rate))
+            n_frames, n = SPEC.n_frames(round(CORPUS_SECONDS * SPEC.sample_rate)), int(rng.integers(4, 8))
+            cuts = np.sort(rng.choice(np.arange(1, n_frames), size=n - 1, replace=False))
+            phonemes = tuple(rng.choice(english_inventory().symbols[3:9], size=n))
+            records.append(DurationRecord(key, speaker, ("w",), phonemes, np.diff(cuts, prepend=0, append=n_frames),
+                                          np.zeros(n, np.int64)))
+    manifest = root / "m.jsonl"
+    write_manifest(manifest, entries)
+    write_durations(default_durations_path(manifest), records, spec=SPEC, inventory=english_inventory().version)
+    return manifest

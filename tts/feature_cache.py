@@ -2,6 +2,7 @@
 
     <manifest folder>/<manifest stem>.cache/mel-<spec digest>/<id>.npy     log-mel [frames, n_mels]
     <manifest folder>/<manifest stem>.cache/audio-<rate>/<id>.npy          int16 waveform at `rate`
+    <manifest folder>/<manifest stem>.cache/f0-<spec digest>/<id>.npy      frame F0 in Hz [frames], 0 unvoiced
 
 A different FeatureSpec or rate never reads another's cache; every file is written atomically, so
 a killed run leaves no half-written feature behind.
@@ -17,6 +18,7 @@ import torch
 from tts import audio
 from tts.atomic import atomic_path
 from tts.mel import mel
+from tts.pitch import frame_f0
 
 INT16_SCALE = 32768.0
 
@@ -70,3 +72,20 @@ def _save(path, array):
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         np.save(f, array)
+
+
+def f0_cache_dir(manifest_path, spec, cache_dir=""):
+    return cache_root(manifest_path, cache_dir) / f"f0-{spec_digest(spec)}"
+
+
+def cached_f0(audio_path, f0_path, spec):
+    """Frame F0 (Hz, 0 unvoiced) of `audio_path` under `spec`, computed and cached on first use."""
+    f0_path = Path(f0_path)
+    if f0_path.is_file():
+        return np.load(f0_path)
+    wav, _ = audio.load(audio_path, sample_rate=spec.sample_rate)
+    f0 = frame_f0(wav, spec)
+    f0_path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(f0_path) as tmp, open(tmp, "wb") as f:
+        np.save(f, f0)
+    return f0

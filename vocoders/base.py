@@ -7,8 +7,12 @@ for particular speakers lists their ids in `speakers`, so a Voice can check that
 indices mean the same people.
 """
 
+import json
 from abc import ABC, abstractmethod
+from pathlib import Path
 
+
+from tts.checkpoint import load_weights
 from tts.errors import TTSError
 from tts.features import FeatureSpec
 from tts.utterance import RENDERABLE_FIELDS
@@ -51,3 +55,24 @@ class Vocoder(ABC):
     def __call__(self, utterances):
         self.check_renderable(utterances)
         return self.render(utterances)
+
+
+def load_settings(cls, path, file_name, title):
+    """A vocoder with no weights from its settings file (or a folder holding `file_name`):
+    {"spec": {...}, other keyword arguments of `cls`}; or from any checkpoint, taking its FeatureSpec."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / file_name
+    if path.suffix == ".safetensors":
+        spec = load_weights(path).spec
+        if spec is None:
+            raise TTSError(f"{path}: the checkpoint has no FeatureSpec for the {title} vocoder")
+        return cls(spec)
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        spec = FeatureSpec.from_dict(settings.pop("spec"))
+        return cls(spec, **settings)
+    except FileNotFoundError:
+        raise TTSError(f"{path}: no such {title} settings file") from None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError is a ValueError
+        raise TTSError(f"{path}: not a {title} settings file ({error})") from None

@@ -11,7 +11,8 @@
 #   2 aligner    tts train aligner, then tts align: per-phoneme durations beside the manifest
 #   3 duration   tts train duration
 #   4 acoustic   tts train acoustic
-#   5 wavenet    tts train wavenet
+#   5 wavenet    tts train wavenet on the recordings' mels, then tts corpus gta-mels and a second
+#                run from the first's weights on the acoustic model's own mels (ground-truth aligned)
 #   6 units      tts build-units: the concatenative vocoder's unit database of $speakers
 #   7 voice      tts build-voice: $exp/voice
 #   8 synth      tts synth: the Harvard sentences spoken by each of $speakers, in $exp/synth
@@ -44,6 +45,7 @@ data=""                # default data/<corpus>
 train_args=()          # key=value overrides for every training stage
 # shellcheck disable=SC2034  # the per-model overrides, read as ${model}_args by train()
 aligner_args=() duration_args=() acoustic_args=() wavenet_args=()
+wavenet_gta_args=(train.lr=0.0003 train.warmup_steps=0)  # the second WaveNet run, after wavenet_args
 default_vocoder=wavenet
 eval_texts=20          # Harvard sentences stages 8 and 9 speak (the list has 20)
 eval_held_out=10       # held-out recordings per speaker that stage 9 scores
@@ -69,6 +71,9 @@ evaluation in EXP/eval. See README.md ("Recipes") and recipes/common/stages.sh.
   --train-args "K=V ..."   config overrides for every training stage (e.g. "train.max_steps=10")
   --aligner-args, --duration-args, --acoustic-args, --wavenet-args "K=V ..."
                         config overrides for one training stage
+  --wavenet-gta-args "K=V ..."
+                        overrides of the second WaveNet run, on the acoustic model's mels
+                        (default: "${wavenet_gta_args[*]}")
   --speakers "S ..."    speakers of the unit database, synthesis and evaluation (default: $speakers)
   --default-vocoder V   the voice's default vocoder (default: $default_vocoder)
   --eval-texts N        Harvard sentences to synthesize and score (default: $eval_texts)
@@ -104,6 +109,7 @@ parse_options() {
             --duration-args) read -ra duration_args <<<"$2" ;;
             --acoustic-args) read -ra acoustic_args <<<"$2" ;;
             --wavenet-args) read -ra wavenet_args <<<"$2" ;;
+            --wavenet-gta-args) read -ra wavenet_gta_args <<<"$2" ;;
             --speakers) speakers=$2 ;;
             --default-vocoder) default_vocoder=$2 ;;
             --eval-texts) eval_texts=$2 ;;
@@ -206,6 +212,11 @@ stage_4() {
 
 stage_5() {
     train wavenet "$exp/wavenet" --manifest "$manifest"
+    # the second run learns the mels the voice will give it: the acoustic model's, in step with the recordings
+    run tts corpus gta-mels --acoustic "$exp/acoustic" --manifest "$manifest" --durations "$durations" \
+        --out "$data/gta_mels"
+    train wavenet "$exp/wavenet_gta" --manifest "$manifest" init_from="$exp/wavenet" \
+        data.mel_dir="$data/gta_mels" "${wavenet_gta_args[@]}"
 }
 
 stage_6() {
@@ -220,7 +231,7 @@ stage_6() {
 }
 
 stage_7() {
-    local vocoders=(--vocoder griffinlim --vocoder world --vocoder "wavenet=$exp/wavenet")
+    local vocoders=(--vocoder griffinlim --vocoder world --vocoder lpc --vocoder "wavenet=$exp/wavenet_gta")
     if [[ -n $speakers && -f $exp/units/units.json ]]; then
         vocoders+=(--vocoder "concat=$exp/units")
     fi

@@ -24,13 +24,10 @@ import torch
 from torch.utils.data import Dataset
 from tqdm import tqdm
 
-from tts import audio
-from tts.atomic import atomic_path
 from tts.corpora.manifest import read_manifest
 from tts.errors import AudioFormatError, TTSError
-from tts.feature_cache import cache_root, cached_mel, mel_cache_dir, spec_digest
+from tts.feature_cache import cached_f0, cached_mel, f0_cache_dir, mel_cache_dir
 from tts.features import LOG_BASES
-from tts.pitch import frame_f0
 
 
 @dataclass
@@ -60,23 +57,6 @@ class FeatureStats:
     pitch_std: float
     energy_mean: float
     energy_std: float
-
-
-def f0_cache_dir(manifest_path, spec, cache_dir=""):
-    return cache_root(manifest_path, cache_dir) / f"f0-{spec_digest(spec)}"
-
-
-def cached_f0(audio_path, f0_path, spec):
-    """Frame F0 (Hz, 0 unvoiced) of `audio_path` under `spec`, computed and cached on first use."""
-    f0_path = Path(f0_path)
-    if f0_path.is_file():
-        return np.load(f0_path)
-    wav, _ = audio.load(audio_path, sample_rate=spec.sample_rate)
-    f0 = frame_f0(wav, spec)
-    f0_path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(f0_path) as tmp, open(tmp, "wb") as f:
-        np.save(f, f0)
-    return f0
 
 
 def frame_log_energy(log_mel, spec):

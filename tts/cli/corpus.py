@@ -1,6 +1,6 @@
 """`tts corpus ...`: the corpus subcommand group (readers, preflight, bootstrap)."""
 
-from tts.cli import corpus_bootstrap, corpus_data, corpus_features
+from tts.cli import corpus_bootstrap, corpus_data, corpus_features, corpus_gta
 
 
 def register(subparsers):
@@ -9,3 +9,4 @@ def register(subparsers):
     corpus_data.register(group)
     corpus_features.register(group)
     corpus_bootstrap.register(group)
+    corpus_gta.register(group)

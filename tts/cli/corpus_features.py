@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from tts.acoustic.data import cached_f0, f0_cache_dir
+from tts.feature_cache import cached_f0, f0_cache_dir
 from tts.cli.argtypes import positive_int
 from tts.config import load_config
 from tts.corpora.manifest import read_manifest

@@ -14,11 +14,10 @@ from pathlib import Path
 import librosa
 import numpy as np
 
-from tts.checkpoint import load_weights
 from tts.errors import TTSError
 from tts.features import FeatureSpec
 from tts.mel import mel_to_magnitude, padding
-from vocoders.base import Vocoder
+from vocoders.base import Vocoder, load_settings
 from vocoders.griffinlim.streaming import stream_griffinlim
 
 SETTINGS_FILE = "griffinlim.json"
@@ -45,22 +44,7 @@ class GriffinLimVocoder(Vocoder):
     def load(cls, path):
         """From a settings file (or a folder holding griffinlim.json): {"spec": {...},
         "iterations": 32, "momentum": 0.99}; or from any checkpoint, taking its FeatureSpec."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / SETTINGS_FILE
-        if path.suffix == ".safetensors":
-            spec = load_weights(path).spec
-            if spec is None:
-                raise TTSError(f"{path}: the checkpoint has no FeatureSpec to invert")
-            return cls(spec)
-        try:
-            settings = json.loads(path.read_text(encoding="utf-8"))
-            spec = FeatureSpec.from_dict(settings.pop("spec"))
-            return cls(spec, **settings)
-        except FileNotFoundError:
-            raise TTSError(f"{path}: no such Griffin-Lim settings file") from None
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-            raise TTSError(f"{path}: not a Griffin-Lim settings file ({error})") from None
+        return load_settings(cls, path, SETTINGS_FILE, "Griffin-Lim")
 
     def save(self, path):
         settings = {"spec": self.spec.to_dict(), "iterations": self.iterations, "momentum": self.momentum, "seed": self.seed}

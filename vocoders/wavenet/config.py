@@ -58,10 +58,30 @@ class ConditioningConfig:
 
 
 @dataclass
+class ExcitationConfig:
+    """LPCNet-style excitation (Valin & Skoglund 2019): linear prediction from the mel (tts.lpc)
+    carries the spectral envelope, and the network predicts only what it leaves, the excitation
+    e[t] = x[t] - p[t] of the pre-emphasized signal x, from x[t - 1], p[t] and e[t - 1]."""
+
+    lpc_order: int = 0  # 0: a plain WaveNet on the waveform; 16 to 24: the excitation model
+    preemphasis: float = 0.85  # x[t] = s[t] - α s[t - 1]; generation de-emphasizes
+    lag_window_hz: float = 50.0  # Gaussian lag window: widens the formants' bandwidth, keeps filters stable
+    # also read a sine at the frame F0 (0 where unvoiced, tts.source.sine_source) per sample: a cue
+    # to the period, as in neural source-filter models; the vocoder then needs the utterance's F0
+    f0_source: bool = False
+
+    @property
+    def inputs(self):
+        """Values the network reads per sample: s[t - 1]; or x[t - 1], p[t], e[t - 1] (and the sine)."""
+        return (4 if self.f0_source else 3) if self.lpc_order else 1
+
+
+@dataclass
 class WaveNetConfig:
     stack: StackConfig = field(default_factory=StackConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     conditioning: ConditioningConfig = field(default_factory=ConditioningConfig)
+    excitation: ExcitationConfig = field(default_factory=ExcitationConfig)
 
     def __post_init__(self):
         self.conditioning.upsample_scales = tuple(self.conditioning.upsample_scales)
@@ -72,6 +92,15 @@ class WaveNetConfig:
             raise TTSError(f"stack.kernel_size must be 2 or 3, got {self.stack.kernel_size}")
         if self.stack.gate_channels % 2:
             raise TTSError(f"stack.gate_channels must be even, got {self.stack.gate_channels}")
+        if self.excitation.f0_source and not self.excitation.lpc_order:
+            raise TTSError("excitation.f0_source needs an excitation model (excitation.lpc_order > 0)")
+        if self.excitation.lpc_order and self.output.kind != "mulaw":
+            raise TTSError("an excitation WaveNet (excitation.lpc_order > 0) needs output.kind mulaw")
+        if not 0 <= self.excitation.lpc_order <= 64 or not 0 <= self.excitation.preemphasis < 1:
+            raise TTSError(
+                f"excitation.lpc_order must be in 0..64 and preemphasis in [0, 1), got "
+                f"{self.excitation.lpc_order}, {self.excitation.preemphasis}"
+            )
         for name in ("layers", "cycle", "residual_channels", "gate_channels", "skip_channels"):
             if getattr(self.stack, name) < 1:
                 raise TTSError(f"stack.{name} must be at least 1, got {getattr(self.stack, name)}")

@@ -23,7 +23,9 @@ import torch.nn.functional as F
 
 from tts.errors import TTSError
 from tts.speaker_selection import speaker_index, speaker_weights
+from tts.source import sine_source
 from vocoders.wavenet import kernel
+from vocoders.wavenet.excitation import frame_coefficients
 from vocoders.wavenet.mulaw import mulaw_decode
 
 CHUNK_FRAMES = 8  # 2048 samples at hop 256: ~20 MB of conditioning per utterance for the default model
@@ -47,7 +49,7 @@ def extract_net(model):
         scale[:residual] = np.sqrt(0.5)
         out_weight = [layer.out.weight * scale[:, None] for layer in layers]
         return kernel.Net(
-            input_weight=_array(model.input.weight[:, 0]),
+            input_weight=_array(model.input.weight.t()).ravel(),
             input_bias=_array(model.input.bias),
             conv_weight=np.concatenate([_array(layer.taps.weight.t()).ravel() for layer in layers]),  # taps oldest first
             conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
@@ -64,6 +66,7 @@ def extract_net(model):
             kind=kernel.MULAW if config.output.kind == "mulaw" else kernel.MOL,
             log_scale_min=np.float32(config.output.log_scale_min),
             mulaw_values=mulaw_decode(torch.arange(channels), channels).numpy(),
+            preemphasis=np.float32(config.excitation.preemphasis if config.excitation.lpc_order else 0.0),
         )
 
 
@@ -77,23 +80,27 @@ class WaveNetGenerator:
         self.hop = model.upsampler.factor
         self.context = model.upsampler.context
         self.device = model.input.weight.device
+        if self.config.excitation.lpc_order and getattr(model, "spec", None) is None:
+            raise TTSError("an excitation WaveNet needs model.spec, the FeatureSpec its mels follow (set when loaded)")
 
-    def generate(self, mels, speakers=None, *, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+    def generate(self, mels, speakers=None, *, f0s=None, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
         """One float32 waveform of frames * hop samples per mel [frames, n_mels].
 
         speakers: one per mel, each an index or an {index: weight} mix (None for a single-speaker
-        model). seed: an int for every utterance, or one per utterance."""
+        model). f0s: one frame F0 [frames] (Hz, 0 unvoiced) per mel, for a model that reads a sine
+        at it (excitation.f0_source). seed: an int for every utterance, or one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        for chunk in self._chunks(mels, speakers, temperature, seed, chunk_frames):
+        for chunk in self._chunks(mels, speakers, f0s, temperature, seed, chunk_frames):
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
 
-    def stream(self, mel, speaker=None, *, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+    def stream(self, mel, speaker=None, *, f0=None, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
-        concatenation is generate([mel], [speaker], ...)[0]."""
-        return (chunk[0] for chunk in self._chunks([mel], [speaker], temperature, seed, chunk_frames))
+        concatenation is generate([mel], [speaker], f0s=[f0], ...)[0]."""
+        f0s = None if f0 is None else [f0]
+        return (chunk[0] for chunk in self._chunks([mel], [speaker], f0s, temperature, seed, chunk_frames))
 
     def conditioning(self, mel, speaker=None, *, start=0, stop=None):
         """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`."""
@@ -103,7 +110,11 @@ class WaveNetGenerator:
             raise TTSError(f"frames {start}..{stop} are not within the mel's {len(mel)} frames")
         return self._span(mel, self._speaker(speaker), start, stop)
 
-    def _chunks(self, mels, speakers, temperature, seed, chunk_frames):
+    def coefficients(self, mel):
+        """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
+        return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
+
+    def _chunks(self, mels, speakers, f0s, temperature, seed, chunk_frames):
         """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
         one per chunk, over the utterances still running."""
         mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
@@ -113,12 +124,33 @@ class WaveNetGenerator:
         speakers = [self._speaker(speaker) for speaker in speakers]
         if not isinstance(chunk_frames, numbers.Integral) or chunk_frames < 1:
             raise TTSError(f"chunk_frames must be a positive integer, got {chunk_frames!r}")
-        return self._run(mels, speakers, _temperature(temperature), _seeds(seed, len(mels)), chunk_frames)
+        sources = self._sources(mels, f0s)
+        return self._run(mels, speakers, sources, _temperature(temperature), _seeds(seed, len(mels)), chunk_frames)
 
-    def _run(self, mels, speakers, temperature, seeds, chunk_frames):
+    def _sources(self, mels, f0s):
+        """The sine at F0 of every utterance [frames * hop], or empty arrays for a model without one."""
+        if not self.config.excitation.f0_source:
+            if f0s is not None:
+                raise TTSError("this WaveNet reads no F0; pass f0s=None")
+            return [np.zeros(0, np.float32)] * len(mels)
+        if f0s is None or len(f0s) != len(mels):
+            raise TTSError("this WaveNet reads a sine at F0: pass one frame F0 [frames] per mel (f0s)")
+        sources = []
+        for index, (mel, f0) in enumerate(zip(mels, f0s)):
+            f0 = np.asarray(f0, dtype=np.float64)
+            if f0.shape != (len(mel),) or not np.all(np.isfinite(f0)) or np.any(f0 < 0):
+                raise TTSError(f"f0 {index} must be {len(mel)} finite values >= 0 (one per frame), got shape {f0.shape}")
+            sources.append(sine_source(f0, hop=self.hop, sample_rate=self.model.spec.sample_rate))
+        return sources
+
+    def _run(self, mels, speakers, sources, temperature, seeds, chunk_frames):
         rings = kernel.new_rings(self.net, len(mels))
         previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
         frames = [len(mel) for mel in mels]
+        excitation = self.config.excitation
+        if excitation.lpc_order:
+            states = kernel.new_excitation_states(self.net, len(mels), excitation.lpc_order)
+            coefficients = [self.coefficients(mel) for mel in mels]
 
         def conditions(first):
             """{utterance: its conditioning} for the chunk starting at frame `first`."""
@@ -127,9 +159,18 @@ class WaveNetGenerator:
 
         def run(item, start, condition):
             out = np.empty(len(condition), np.float32)
-            previous[item] = kernel.generate_chunk(
-                self.net, rings[item], start, previous[item], seeds[item], temperature, condition, out
-            )
+            if excitation.lpc_order:
+                first = start // self.hop
+                kernel.generate_excitation_chunk(
+                    self.net, rings[item], states[item], start, seeds[item], temperature, condition,
+                    coefficients[item][first : first + chunk_frames], sources[item][start : start + len(out)],
+                    self.hop, out,
+                )
+                np.clip(out, -1.0, 1.0, out=out)
+            else:
+                previous[item] = kernel.generate_chunk(
+                    self.net, rings[item], start, previous[item], seeds[item], temperature, condition, out
+                )
             return out
 
         with ThreadPoolExecutor(max_workers=max(1, min(len(mels), os.cpu_count() or 1))) as pool:

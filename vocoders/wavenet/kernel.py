@@ -31,7 +31,7 @@ MULAW, MOL = 0, 1
 Net = namedtuple(
     "Net",
     [
-        "input_weight",  # [R]: previous sample -> first layer input
+        "input_weight",  # [I, R] flattened: the I inputs (the previous sample; or x, p, e) -> first layer input
         "input_bias",  # [R]
         "conv_weight",  # [L, K * R, G] flattened: [l, k * R + r] multiplies layer l's x[t - (K - 1 - k) * dilation][r]
         "conv_bias",  # [L, G]
@@ -48,6 +48,7 @@ Net = namedtuple(
         "kind",  # MULAW or MOL
         "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
         "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)
+        "preemphasis",  # float32: α of an excitation model (0 for a plain one)
     ],
 )
 
@@ -157,9 +158,9 @@ def _accumulate(weight, first, x, y):
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
-def _step(net, ring, sample, previous, condition, work, params):
-    """Output params [C] for `sample` from the previous sample and its conditioning [L, G]; pushes
-    each layer's input into its ring."""
+def _step(net, ring, sample, inputs, condition, work, params):
+    """Output params [C] for `sample` from its inputs [I] (the previous sample; or x, p, e) and its
+    conditioning [L, G]; pushes each layer's input into its ring."""
     state, taps, gate, z, head, hidden = work[:6]
     residual = len(net.input_bias)
     layers, gates = net.conv_bias.shape
@@ -167,7 +168,10 @@ def _step(net, ring, sample, previous, condition, work, params):
     half = gates // 2
     skip = len(head)
     for r in range(residual):
-        state[r] = net.input_weight[r] * previous + net.input_bias[r]
+        state[r] = net.input_bias[r]
+    for i in range(len(inputs)):
+        for r in range(residual):
+            state[r] += net.input_weight[i * residual + r] * inputs[i]
     for s in range(skip):
         state[residual + s] = net.skip_bias[s]  # every layer's skip bias, summed
     for layer in range(layers):
@@ -260,8 +264,10 @@ def generate_chunk(net, ring, start, previous, seed, temperature, condition, out
     (numba's own threads would spin against torch's OpenMP pool between chunks)."""
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
+    inputs = np.empty(1, np.float32)
     for i in range(len(out)):
-        _step(net, ring, start + i, previous, condition[i], work, params)
+        inputs[0] = previous
+        _step(net, ring, start + i, inputs, condition[i], work, params)
         previous = _draw(net, params, temperature, seed, start + i, work[-2], work[-1])
         out[i] = previous
     return previous
@@ -275,5 +281,105 @@ def teacher_forced(net, previous, condition):
     work = _workspace(net)
     params = np.empty((len(previous), len(net.head_bias2)), np.float32)
     for t in range(len(previous)):
-        _step(net, ring, t, previous[t], condition[t], work, params[t])
+        _step(net, ring, t, previous[t : t + 1], condition[t], work, params[t])
+    return params
+
+
+# The excitation model (excitation.py): per sample, the frame's linear prediction p[t] from the
+# past pre-emphasized output x, the network's draw of the excitation e[t], then x[t] = p[t] + e[t]
+# and de-emphasis s[t] = x[t] + α s[t - 1]. Its state between chunks, per utterance, is one float32
+# array [order + 2]: x[t - 1] .. x[t - order] (newest first), e[t - 1] and s[t - 1].
+ONE = np.float32(1.0)
+
+
+def new_excitation_states(net, batch, order):
+    """Silence before every utterance: zero history and output, and the excitation the μ-law
+    level nearest 0 (with an even number of classes, 0 itself is not one), as training sees it."""
+    states = np.zeros((batch, order + 2), dtype=np.float32)
+    states[:, order] = _mulaw_level(net, ZERO)
+    return states
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _compand(net, value):
+    """The μ-law curve (mulaw.mulaw_compand) in float32."""
+    mu = np.float32(len(net.mulaw_values) - 1)
+    companded = np.log1p(mu * min(abs(value), ONE)) / np.float32(np.log1p(np.float64(mu)))
+    return companded if value >= ZERO else -companded
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _excitation_inputs(net, state, coefficients, frame, source, inputs):
+    """p[t] from the frame's coefficients and the history in `state`; fills the network's inputs
+    (x[t - 1], p[t], e[t - 1], companded, then `source`, the sine at F0, when it reads one) and
+    returns p[t]."""
+    order = coefficients.shape[1]
+    prediction = ZERO
+    for k in range(order):
+        prediction += coefficients[frame, k] * state[k]
+    inputs[0] = _compand(net, state[0])
+    inputs[1] = _compand(net, prediction)
+    inputs[2] = _compand(net, state[order])
+    if len(inputs) == 4:
+        inputs[3] = source
+    return prediction
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _advance(net, state, x, excitation):
+    """Pushes x[t] and e[t] into the state and returns s[t]."""
+    order = len(state) - 2
+    for k in range(order - 1, 0, -1):
+        state[k] = state[k - 1]
+    state[0] = x
+    state[order] = excitation
+    output = x + net.preemphasis * state[order + 1]
+    state[order + 1] = output
+    return output
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _mulaw_level(net, value):
+    """The μ-law level nearest `value` (mulaw.mulaw_quantize)."""
+    mu = len(net.mulaw_values) - 1
+    index = int(np.floor((_compand(net, value) + ONE) * HALF * np.float32(mu) + HALF))
+    return net.mulaw_values[min(max(index, 0), mu)]
+
+
+@numba.njit(cache=True, nogil=True)
+def generate_excitation_chunk(net, ring, state, start, seed, temperature, condition, coefficients, source, hop, out):
+    """Samples start .. start + len(out) of one utterance of an excitation model into `out`, from
+    their conditioning [len(out), L, G], the predictor coefficients of their frames [frames,
+    order] (the chunk starts on a frame) and the sine at F0 [len(out)] (empty for a model without
+    one), updating its rings and `state` in place. The output is
+    not clipped here (generate.py clips it), so a test can recompute every step from it. Like
+    generate_chunk, it releases the GIL."""
+    work = _workspace(net)
+    params = np.empty(len(net.head_bias2), np.float32)
+    inputs = np.empty(len(net.input_weight) // len(net.input_bias), np.float32)
+    for i in range(len(out)):
+        prediction = _excitation_inputs(net, state, coefficients, i // hop, source[i] if len(source) else ZERO, inputs)
+        _step(net, ring, start + i, inputs, condition[i], work, params)
+        excitation = _draw(net, params, temperature, seed, start + i, work[-2], work[-1])
+        out[i] = _advance(net, state, prediction + excitation, excitation)
+
+
+@numba.njit(cache=True)
+def teacher_forced_excitation(net, audio, condition, coefficients, source, hop):
+    """An excitation model's output params [T, C] given the true waveform [T] from its first
+    sample, its conditioning [T, L, G], its frames' coefficients and its sine at F0 (or an empty
+    array): the incremental path, to check against the model on excitation.training_pairs."""
+    ring = np.zeros((net.ring_offsets[-1], len(net.input_bias)), np.float32)
+    state = np.zeros(coefficients.shape[1] + 2, np.float32)
+    state[coefficients.shape[1]] = _mulaw_level(net, ZERO)
+    work = _workspace(net)
+    params = np.empty((len(audio), len(net.head_bias2)), np.float32)
+    inputs = np.empty(len(net.input_weight) // len(net.input_bias), np.float32)
+    order = coefficients.shape[1]
+    for t in range(len(audio)):
+        prediction = _excitation_inputs(net, state, coefficients, t // hop, source[t] if len(source) else ZERO, inputs)
+        _step(net, ring, t, inputs, condition[t], work, params[t])
+        x = audio[t] - net.preemphasis * state[order + 1]
+        _advance(net, state, x, _mulaw_level(net, x - prediction))
+        state[order + 1] = audio[t]  # the true s[t], not x + α s[t - 1] rounded
     return params

@@ -60,7 +60,7 @@ class WaveNet(nn.Module):
         self.config = config
         stack, cond = config.stack, config.conditioning
         gates = stack.layers * stack.gate_channels
-        self.input = nn.Linear(1, stack.residual_channels)
+        self.input = nn.Linear(config.excitation.inputs, stack.residual_channels)
         self.layers = nn.ModuleList(ResidualLayer(stack, dilation) for dilation in stack.dilations)
         # every layer's 1x1 on the mel, fused; no bias (the layers' taps have one), so it commutes
         # with upsampling
@@ -111,8 +111,9 @@ class WaveNet(nn.Module):
 
     def stack(self, previous, condition):
         """Output parameters [batch, time, output channels] from the previous samples
-        [batch, time] and sample-rate conditioning [layers, batch, time, gate]."""
-        x = self.input(previous[:, :, None])
+        [batch, time] (or, for an excitation model, its inputs [batch, time, 3]: excitation.py)
+        and sample-rate conditioning [layers, batch, time, gate]."""
+        x = self.input(previous if previous.dim() == 3 else previous[:, :, None])
         skips = 0
         for layer, layer_condition in zip(self.layers, condition.unbind(0)):
             x, skip = layer(x, layer_condition)
@@ -121,7 +122,7 @@ class WaveNet(nn.Module):
 
     def forward(self, previous, mel, speaker=None, *, frame_mask=None, context=0):
         """previous [batch, time]: the waveform shifted right by one sample (output t sees samples
-        before t only); mel [batch, frames, n_mels], whose first and last `context` frames are
+        before t only), or an excitation model's inputs [batch, time, 3]; mel [batch, frames, n_mels], whose first and last `context` frames are
         there only to condition the others (data.py): time = (frames - 2 * context) * hop."""
         return self.stack(previous, self.conditioning(mel, speaker, frame_mask=frame_mask, context=context))
 

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import torch
 import yaml
 
 from tts.atomic import write_text_atomic
@@ -16,6 +17,7 @@ from tts.training.distributed import is_main_process
 from vocoders.wavenet.config import WaveNetConfig
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.distributions import mol_loss, mulaw_loss
+from vocoders.wavenet.excitation import frame_coefficients, history_samples, training_pairs
 from vocoders.wavenet.model import KIND, WaveNet
 from vocoders.wavenet.mulaw import mulaw_quantize
 from vocoders.wavenet.upsample import upsample_context
@@ -46,12 +48,16 @@ class WaveNetRunConfig:
     model: WaveNetConfig = field(default_factory=WaveNetConfig)  # n_mels and speakers come from the data
     data: WaveNetDataConfig = field(default_factory=WaveNetDataConfig)
     train: TrainConfig = field(default_factory=default_train_config)
+    # "" = start from random weights; a trained WaveNet (weights file or run folder) of the same
+    # config to start from, e.g. fine-tuning on ground-truth-aligned mels (data.mel_dir). A run that
+    # resumes from its own checkpoints ignores it.
+    init_from: str = ""
 
 
 class WaveNetTask(Task):
     kind = KIND
 
-    def __init__(self, model_config, dataset, spec):
+    def __init__(self, model_config, dataset, spec, *, init_from="", injected_noise=0.0):
         if model_config.hop_length != spec.hop_length:
             raise TTSError(
                 f"upsample_scales {list(model_config.conditioning.upsample_scales)} multiply to "
@@ -60,15 +66,30 @@ class WaveNetTask(Task):
         self.model_config = model_config
         self.dataset = dataset
         self.spec = spec
+        self.init_from = init_from
+        self.injected_noise = injected_noise  # μ-law levels (WaveNetDataConfig.injected_noise)
 
     def build_model(self):
-        return WaveNet(self.model_config)
+        model = WaveNet(self.model_config)
+        if self.init_from:
+            path = Path(self.init_from)
+            trained = WaveNet.load(path / WEIGHTS_FILE if path.is_dir() else path, spec=self.spec)
+            ours, theirs = config_to_dict(self.model_config), config_to_dict(trained.config)
+            differing = sorted(key for key in ours if ours[key] != theirs[key])
+            if differing:
+                raise TTSError(f"init_from {self.init_from}: its model config differs in {differing}; it must match the run's")
+            model.load_state_dict({name: value.float() for name, value in trained.state_dict().items()})
+        return model
 
     def loss(self, model, batch):
         output = self.model_config.output
-        previous, target = batch["previous"], batch["target"]
-        if output.kind == "mulaw":  # the model hears what it will generate: μ-law levels
-            previous = mulaw_quantize(previous, output.mulaw_channels)
+        if self.model_config.excitation.lpc_order:
+            previous, target = self.excitation_pairs(batch)
+        else:
+            target = batch["target"]
+            previous = torch.cat([batch["history"][:, -1:], target[:, :-1]], dim=1)
+            if output.kind == "mulaw":  # the model hears what it will generate: μ-law levels
+                previous = mulaw_quantize(previous, output.mulaw_channels)
         speaker = batch["speaker"] if self.model_config.conditioning.speakers else None
         params = model(previous, batch["mel"], speaker, frame_mask=batch["frame_mask"], context=self.dataset.context)
         if output.kind == "mulaw":
@@ -77,14 +98,31 @@ class WaveNetTask(Task):
             loss = mol_loss(params, target, bins=output.mol_bins, log_scale_min=output.log_scale_min)
         return loss, {f"{output.kind}_nll": loss.detach()}
 
+    def excitation_pairs(self, batch):
+        """An excitation model's inputs and target excitation (excitation.py), from the frames of
+        the segment and the one before it."""
+        context, frames = self.dataset.context, self.dataset.segment_frames
+        mel = batch["mel"][:, context - 1 : context + frames]
+        coefficients = frame_coefficients(mel, self.model_config.excitation, self.spec)
+        audio = torch.cat([batch["history"], batch["target"]], dim=1)
+        samples = batch["target"].shape[1] + 1  # x[-1] .. x[N - 1]
+        noise = torch.rand(audio.shape[0], samples) * 2 - 1 if self.injected_noise else None
+        return training_pairs(
+            audio, coefficients, excitation=self.model_config.excitation, hop=self.spec.hop_length,
+            channels=self.model_config.output.mulaw_channels, source=batch.get("source"), noise=noise,
+            noise_levels=self.injected_noise,
+        )
+
 
 def describe(config, sample_rate):
     """One line: the sizes that matter, the receptive field and the parameter count."""
     stack, field_ = config.stack, config.stack.receptive_field
     parameters = sum(p.numel() for p in WaveNet(config).parameters())
     speakers = len(config.conditioning.speakers) or "no"
+    order = config.excitation.lpc_order
     return (
-        f"WaveNet: {stack.layers} layers (residual {stack.residual_channels}, gate {stack.gate_channels}, "
+        f"WaveNet{f' (LPC order {order} excitation)' if order else ''}: {stack.layers} layers "
+        f"(residual {stack.residual_channels}, gate {stack.gate_channels}, "
         f"skip {stack.skip_channels}), {config.output.kind} output, receptive field {field_} samples "
         f"({field_ / sample_rate * 1000:.1f} ms), {parameters:,} parameters, {speakers} speakers"
     )
@@ -104,7 +142,9 @@ def run_speakers(utterances, speakers):
 def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     """Train on every usable utterance of the manifest; returns the exported weights' path
     (`<out_dir>/wavenet.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
-    utterances, skipped = prepare_corpus(manifest_path, run.data, progress=progress and run.train.progress_bar)
+    utterances, skipped = prepare_corpus(
+        manifest_path, run.data, progress=progress and run.train.progress_bar, f0=run.model.excitation.f0_source
+    )
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
     utterances, held_out = holdout_split(utterances, run.data.holdout_fraction)
@@ -118,6 +158,8 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
         segment_frames=run.data.segment_frames,
         context=upsample_context(conditioning.upsample_scales),
         hop_length=run.data.spec.hop_length,
+        history=history_samples(model_config.excitation),
+        sample_rate=run.data.spec.sample_rate,
     )
     out_dir = Path(run.train.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -125,7 +167,9 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     if is_main_process():
         write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
         write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(sorted(u.id for u in held_out), indent=1) + "\n")
-    task = WaveNetTask(model_config, dataset, run.data.spec)
+    task = WaveNetTask(
+        model_config, dataset, run.data.spec, init_from=run.init_from, injected_noise=run.data.injected_noise
+    )
     if progress and is_main_process():
         print(describe(model_config, run.data.spec.sample_rate))
     result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))

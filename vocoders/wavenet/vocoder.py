@@ -10,11 +10,12 @@ from vocoders.wavenet.task import WEIGHTS_FILE
 
 class WaveNetVocoder(Vocoder):
     name = "wavenet"
-    needs = ("mel",)  # and "speaker" for a multi-speaker model (set per instance)
+    needs = ("mel",)  # + "speaker" (multi-speaker), + "f0" (a sine at F0 as input): set per instance
 
     def __init__(self, model, *, temperature=1.0, seed=0):
-        if model.config.conditioning.speakers:
-            self.needs = ("mel", "speaker")
+        self.needs = ("mel",) + ("speaker",) * bool(model.config.conditioning.speakers) + (
+            ("f0",) * model.config.excitation.f0_source
+        )
         super().__init__(model.spec)
         self.speakers = tuple(model.config.conditioning.speakers)
         self.model = model
@@ -31,8 +32,9 @@ class WaveNetVocoder(Vocoder):
     def render(self, utterances):
         multi = bool(self.model.config.conditioning.speakers)
         speakers = [utterance.speaker for utterance in utterances] if multi else None
+        f0s = [utterance.f0 for utterance in utterances] if "f0" in self.needs else None
         return self.generator.generate(
-            [utterance.mel for utterance in utterances], speakers, temperature=self.temperature, seed=self.seed
+            [utterance.mel for utterance in utterances], speakers, f0s=f0s, temperature=self.temperature, seed=self.seed
         )
 
     def stream(self, utterance, *, chunk_frames=None):
@@ -40,4 +42,7 @@ class WaveNetVocoder(Vocoder):
         self.check_renderable([utterance])
         speaker = utterance.speaker if self.model.config.conditioning.speakers else None
         options = {} if chunk_frames is None else {"chunk_frames": chunk_frames}
-        yield from self.generator.stream(utterance.mel, speaker, temperature=self.temperature, seed=self.seed, **options)
+        f0 = utterance.f0 if "f0" in self.needs else None
+        yield from self.generator.stream(
+            utterance.mel, speaker, f0=f0, temperature=self.temperature, seed=self.seed, **options
+        )

@@ -11,19 +11,16 @@ Level: WORLD's envelope scale differs from an STFT's, so each utterance's output
 gain that matches its mel energy to the input's over the voiced frames.
 """
 
-import json
-from pathlib import Path
 
 import numpy as np
 import scipy.ndimage
 import torch
 
-from tts.checkpoint import load_weights
 from tts.errors import TTSError
 from tts.features import FeatureSpec
 from tts.mel import mel, mel_to_magnitude
 from tts.pitch import import_pyworld
-from vocoders.base import Vocoder
+from vocoders.base import Vocoder, load_settings
 
 SETTINGS_FILE = "world.json"
 HIGH_BAND_HZ = 4000.0
@@ -41,18 +38,7 @@ class WorldVocoder(Vocoder):
     def load(cls, path):
         """From a settings file (or a folder holding world.json): {"spec": {...}, "smoothing_hz": 200};
         or from any checkpoint, taking its FeatureSpec."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / SETTINGS_FILE
-        if path.suffix == ".safetensors":
-            return cls(load_weights(path).spec or FeatureSpec())
-        try:
-            settings = json.loads(path.read_text(encoding="utf-8"))
-            return cls(FeatureSpec.from_dict(settings.pop("spec")), **settings)
-        except FileNotFoundError:
-            raise TTSError(f"{path}: no such WORLD settings file") from None
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-            raise TTSError(f"{path}: not a WORLD settings file ({error})") from None
+        return load_settings(cls, path, SETTINGS_FILE, "WORLD")
 
     def render(self, utterances):
         return [self.synthesize(utterance.mel, utterance.f0) for utterance in utterances]

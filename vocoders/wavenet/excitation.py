@@ -1,0 +1,90 @@
+"""The excitation WaveNet's signal path in torch: what the network reads and what it predicts.
+
+For sample t of the pre-emphasized signal x (x[t] = s[t] - α s[t - 1]), the frame's linear
+prediction (tts.lpc) gives p[t] = Σ a[k - 1] x[t - k], and the excitation is e[t] = x[t] - p[t].
+The network reads x[t - 1], p[t] and e[t - 1] (LPCNet's inputs), each μ-law companded so that
+quiet samples keep their resolution (and, with `f0_source`, the sine at F0 at t), and predicts
+e[t] as one of `mulaw_channels` μ-law levels.
+The e[t - 1] it reads is quantized to those levels, as generation feeds back its own draws;
+x[t - 1] and p[t] are the true signal's. Generation (kernel.py) runs the same arithmetic per
+sample and de-emphasizes: s[t] = x[t] + α s[t - 1].
+
+Before an utterance's first sample is silence: s and x are 0, and e is the μ-law level nearest 0
+(the quantized residual of silence), in training and in generation alike.
+"""
+
+import numba
+import numpy as np
+import torch
+
+from tts.lpc import lpc_from_mel, lpc_predict, preemphasize
+from vocoders.wavenet.mulaw import mulaw_compand, mulaw_expand, mulaw_quantize
+
+
+def history_samples(excitation):
+    """Samples before a training segment that its first inputs depend on: the one previous sample
+    of a plain WaveNet; for an excitation model, p[-1] needs x[-1 - order], and that x one s before it."""
+    return excitation.lpc_order + 2 if excitation.lpc_order else 1
+
+
+def frame_coefficients(mel, excitation, spec):
+    """Predictor coefficients [..., frames, order] of each mel frame (float32, as generation uses)."""
+    return lpc_from_mel(
+        mel.float(), spec, order=excitation.lpc_order, preemphasis=excitation.preemphasis,
+        lag_window_hz=excitation.lag_window_hz,
+    ).coefficients
+
+
+def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None, noise_levels=0.0):
+    """(inputs [batch, N, 3 or 4], target excitation [batch, N]) for a segment of N samples.
+
+    audio [batch, history + N]: `history_samples` of the past (zeros before an utterance), then
+    the segment; coefficients [batch, N / hop + 1, order]: the frame before the segment's first
+    (it predicts x[-1], whose excitation is the first e[t - 1]), then the segment's frames;
+    source [batch, history + N]: the sine at F0 over the same samples, for an f0_source model;
+    noise [batch, N + 1] in [-1, 1], times `noise_levels` μ-law levels (noise injection)."""
+    order = excitation.lpc_order
+    x = preemphasize(audio, excitation.preemphasis)[:, 1:]  # from time -(order + 1): drops the one s that had no past
+    per_sample = torch.cat([coefficients[:, :1], coefficients[:, 1:].repeat_interleave(hop, dim=1)], dim=1)
+    clean = x[:, order:]  # x[-1] .. x[N - 1]
+    if noise is not None and noise_levels:
+        x = torch.cat([x[:, :order], clean + _injected(clean, x, per_sample, noise * noise_levels, channels)], dim=1)
+    prediction = lpc_predict(x, per_sample)  # p[-1] .. p[N - 1], from the (noisy) past
+    now = x[:, order:]
+    inputs = [
+        mulaw_compand(now[:, :-1], channels),
+        mulaw_compand(prediction[:, 1:], channels),
+        mulaw_compand(mulaw_quantize((now - prediction)[:, :-1], channels), channels),
+    ]
+    if excitation.f0_source:
+        inputs.append(source[:, -(now.shape[1] - 1) :])  # the sine at t itself, t = 0 .. N - 1
+    return torch.stack(inputs, dim=-1), (clean - prediction)[:, 1:]
+
+
+def _injected(clean, x, per_sample, levels, channels):
+    """What noise injection adds to x[-1] .. x[N - 1] (LPCNet, Valin & Skoglund 2019): each
+    excitation moved by `levels` μ-law levels, passed through the synthesis filter.
+    The noisy signal's excitation is then exactly the moved one, like a past built from draws,
+    while the target, clean x[t] minus the prediction from the noisy past, leads back to the clean
+    signal."""
+    residual = clean - lpc_predict(x, per_sample)
+    step = 2.0 / (channels - 1)  # one μ-law level, companded
+    companded = (mulaw_compand(residual, channels) + levels * step).clamp(-1, 1)
+    moved = mulaw_expand(companded, channels) - residual
+    shaped = _synthesis_filter(moved.detach().double().numpy(), per_sample.detach().double().numpy())
+    return torch.from_numpy(shaped).to(clean.dtype)
+
+
+@numba.njit(cache=True)
+def _synthesis_filter(excitation, coefficients):
+    """n[t] = v[t] + Σ a[t, k - 1] n[t - k] per row, from silence: the all-pole filter with
+    per-sample coefficients [batch, time, order]."""
+    out = np.zeros_like(excitation)
+    order = coefficients.shape[2]
+    for row in range(excitation.shape[0]):
+        for t in range(excitation.shape[1]):
+            value = excitation[row, t]
+            for k in range(1, min(order, t) + 1):
+                value += coefficients[row, t, k - 1] * out[row, t - k]
+            out[row, t] = value
+    return out
