@@ -12,5 +12,5 @@ tts build-voice --out tts/voices/default --replace --half \
     --name bootstrap-vctk \
     --description "8 speakers built from the system voices (flite, festival, espeak-ng) by recipes/bootstrap" \
     --duration "$exp/duration/duration.safetensors" --acoustic "$exp/acoustic" --speakers "$data/vctk.speakers.json" \
-    --vocoder griffinlim --vocoder world --vocoder "wavenet=$exp/wavenet" \
+    --vocoder griffinlim --vocoder world --vocoder lpc --vocoder "wavenet=$exp/wavenet" \
     --vocoder "concat=$exp/units_p229_p230" --default-vocoder "$default_vocoder"
