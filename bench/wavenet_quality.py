@@ -23,7 +23,7 @@ import torch
 
 from tts.corpora.holdout import holdout_split
 from tts.feature_cache import load_cached_audio
-from tts.lpc import deemphasize
+from tts.lpc import deemphasize, preemphasize
 from tts.metrics.quality import stoi_score
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.excitation import frame_coefficients, history_samples, training_pairs
@@ -79,8 +79,7 @@ def open_loop(model, mel, wav, speaker):
         params = model(inputs, mel_t, torch.tensor([speaker]))[0]
     torch.manual_seed(0)
     drawn = mulaw_decode(torch.multinomial(torch.softmax(params.double(), -1), 1)[:, 0], channels).double()
-    x = torch.from_numpy(wav).double()
-    x = x - excitation.preemphasis * torch.nn.functional.pad(x[:-1], (1, 0))
+    x = preemphasize(torch.from_numpy(wav).double(), excitation.preemphasis)
     signal = deemphasize((x - target[0].double() + drawn).numpy(), excitation.preemphasis)
     return stoi_score(signal, wav, model.spec.sample_rate)
 

@@ -198,7 +198,7 @@ def test_a_tiny_excitation_model_learns_one_utterance(tmp_path, rng):
 
 def test_noise_injection_moves_the_past_by_the_stated_levels_and_targets_the_clean_signal(rng):
     """LPCNet's noise injection: the excitation the network reads back moves by at most
-    noise_levels μ-law levels (rounded to a level), while its target plus the prediction from
+    `levels` μ-law levels (rounded to a level), while its target plus the prediction from
     the noisy past is the clean signal; zero noise is the clean path, to rounding."""
     levels = 3.0
     excitation = ExcitationConfig(lpc_order=ORDER, preemphasis=0.85)
@@ -209,13 +209,13 @@ def test_noise_injection_moves_the_past_by_the_stated_levels_and_targets_the_cle
     pairs = dict(excitation=excitation, hop=SPEC.hop_length, channels=32)
     clean_inputs, clean_target = training_pairs(audio, coefficients, **pairs)
     silent_inputs, silent_target = training_pairs(
-        audio, coefficients, noise=torch.zeros(1, len(wav) + 1), noise_levels=levels, **pairs
+        audio, coefficients, noise=torch.zeros(1, len(wav) + 1), **pairs
     )
     np.testing.assert_allclose(silent_inputs, clean_inputs, rtol=0, atol=1e-5)  # μ-law there and back: rounding
     np.testing.assert_allclose(silent_target, clean_target, rtol=0, atol=1e-6)
 
     noise = torch.from_numpy(rng.uniform(-1, 1, (1, len(wav) + 1)).astype(np.float32))
-    inputs, target = training_pairs(audio, coefficients, noise=noise, noise_levels=levels, **pairs)
+    inputs, target = training_pairs(audio, coefficients, noise=noise * levels, **pairs)
     noisy_prediction = mulaw_expand(inputs[0, :, 1], 32)
     clean_x = preemphasize(torch.from_numpy(wav).double(), 0.85).float()
     np.testing.assert_allclose(target[0] + noisy_prediction, clean_x, rtol=0, atol=1e-5)

@@ -6,18 +6,18 @@ The network reads x[t - 1], p[t] and e[t - 1] (LPCNet's inputs), each μ-law com
 quiet samples keep their resolution (and, with `f0_source`, the sine at F0 at t), and predicts
 e[t] as one of `mulaw_channels` μ-law levels.
 The e[t - 1] it reads is quantized to those levels, as generation feeds back its own draws;
-x[t - 1] and p[t] are the true signal's. Generation (kernel.py) runs the same arithmetic per
+x[t - 1] and p[t] are the true signal's (or, with noise injection, a past made as imperfect as its
+own draws would make it). Generation (kernel.py) runs the same arithmetic per
 sample and de-emphasizes: s[t] = x[t] + α s[t - 1].
 
 Before an utterance's first sample is silence: s and x are 0, and e is the μ-law level nearest 0
 (the quantized residual of silence), in training and in generation alike.
 """
 
-import numba
 import numpy as np
 import torch
 
-from tts.lpc import lpc_from_mel, lpc_predict, preemphasize
+from tts.lpc import lpc_from_mel, lpc_predict, lpc_synthesize, preemphasize
 from vocoders.wavenet.mulaw import mulaw_compand, mulaw_expand, mulaw_quantize
 
 
@@ -35,20 +35,20 @@ def frame_coefficients(mel, excitation, spec):
     ).coefficients
 
 
-def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None, noise_levels=0.0):
+def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None):
     """(inputs [batch, N, 3 or 4], target excitation [batch, N]) for a segment of N samples.
 
     audio [batch, history + N]: `history_samples` of the past (zeros before an utterance), then
     the segment; coefficients [batch, N / hop + 1, order]: the frame before the segment's first
     (it predicts x[-1], whose excitation is the first e[t - 1]), then the segment's frames;
     source [batch, history + N]: the sine at F0 over the same samples, for an f0_source model;
-    noise [batch, N + 1] in [-1, 1], times `noise_levels` μ-law levels (noise injection)."""
+    noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection)."""
     order = excitation.lpc_order
     x = preemphasize(audio, excitation.preemphasis)[:, 1:]  # from time -(order + 1): drops the one s that had no past
     per_sample = torch.cat([coefficients[:, :1], coefficients[:, 1:].repeat_interleave(hop, dim=1)], dim=1)
     clean = x[:, order:]  # x[-1] .. x[N - 1]
-    if noise is not None and noise_levels:
-        x = torch.cat([x[:, :order], clean + _injected(clean, x, per_sample, noise * noise_levels, channels)], dim=1)
+    if noise is not None:
+        x = torch.cat([x[:, :order], clean + _injected(clean, x, per_sample, noise, channels)], dim=1)
     prediction = lpc_predict(x, per_sample)  # p[-1] .. p[N - 1], from the (noisy) past
     now = x[:, order:]
     inputs = [
@@ -70,21 +70,8 @@ def _injected(clean, x, per_sample, levels, channels):
     residual = clean - lpc_predict(x, per_sample)
     step = 2.0 / (channels - 1)  # one μ-law level, companded
     companded = (mulaw_compand(residual, channels) + levels * step).clamp(-1, 1)
-    moved = mulaw_expand(companded, channels) - residual
-    shaped = _synthesis_filter(moved.detach().double().numpy(), per_sample.detach().double().numpy())
+    moved = (mulaw_expand(companded, channels) - residual).detach().double().numpy()
+    coefficients = per_sample.detach().double().numpy()
+    # per-sample coefficients are frames of one sample: hop 1
+    shaped = np.stack([lpc_synthesize(row, row_coefficients, 1) for row, row_coefficients in zip(moved, coefficients)])
     return torch.from_numpy(shaped).to(clean.dtype)
-
-
-@numba.njit(cache=True)
-def _synthesis_filter(excitation, coefficients):
-    """n[t] = v[t] + Σ a[t, k - 1] n[t - k] per row, from silence: the all-pole filter with
-    per-sample coefficients [batch, time, order]."""
-    out = np.zeros_like(excitation)
-    order = coefficients.shape[2]
-    for row in range(excitation.shape[0]):
-        for t in range(excitation.shape[1]):
-            value = excitation[row, t]
-            for k in range(1, min(order, t) + 1):
-                value += coefficients[row, t, k - 1] * out[row, t - k]
-            out[row, t] = value
-    return out

@@ -106,11 +106,10 @@ class WaveNetTask(Task):
         coefficients = frame_coefficients(mel, self.model_config.excitation, self.spec)
         audio = torch.cat([batch["history"], batch["target"]], dim=1)
         samples = batch["target"].shape[1] + 1  # x[-1] .. x[N - 1]
-        noise = torch.rand(audio.shape[0], samples) * 2 - 1 if self.injected_noise else None
+        noise = (torch.rand(audio.shape[0], samples) * 2 - 1) * self.injected_noise if self.injected_noise else None
         return training_pairs(
             audio, coefficients, excitation=self.model_config.excitation, hop=self.spec.hop_length,
             channels=self.model_config.output.mulaw_channels, source=batch.get("source"), noise=noise,
-            noise_levels=self.injected_noise,
         )
 
 
