@@ -1,8 +1,20 @@
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
 from voice_fixtures import build_tiny_voice
+
+# The test plugin (entry point `tiny-sine`) is never pip-installed, so users never see it. Its folder
+# holds the package and a committed dist-info, so putting the folder on the path is enough for real
+# entry-point discovery: on sys.path for this process, on PYTHONPATH for the `tts` subprocesses.
+TEST_PLUGIN_PATH = str(Path(__file__).resolve().parent / "plugins" / "tiny_vocoder")
+if TEST_PLUGIN_PATH not in sys.path:
+    sys.path.insert(0, TEST_PLUGIN_PATH)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [TEST_PLUGIN_PATH, os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(scope="session")

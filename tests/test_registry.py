@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +14,8 @@ import pytest
 from tts.errors import PluginError, TTSError
 from tts.registry import PluginWarning, discover, installed_vocoders, load_vocoder_class
 from tts.utterance import Utterance
+
+TEST_PLUGIN_PATH = Path(__file__).resolve().parent / "plugins" / "tiny_vocoder"  # conftest.py puts it on the path
 
 GOOD_MODULE = """
 from tts.features import FeatureSpec
@@ -109,7 +113,7 @@ def test_non_vocoder_and_misnamed_plugins_are_refused(site):
 
 def test_cli_starts_with_a_broken_plugin_installed(site):
     fake_distribution(site, "broken_dist", "broken_plugin", {"broken": "broken_plugin:Nope"}, "raise RuntimeError('kaput')\n")
-    env = dict(os.environ, PYTHONPATH=str(site))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ["PYTHONPATH"]]))  # keeps the test plugin
     result = subprocess.run(
         [sys.executable, "-m", "tts.cli.main", "vocoders"], capture_output=True, text=True, env=env, timeout=120
     )
@@ -117,3 +121,15 @@ def test_cli_starts_with_a_broken_plugin_installed(site):
     assert "tiny-sine" in result.stdout and "broken" not in result.stdout
     assert "vocoder plugin 'broken'" in result.stderr and "kaput" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_test_plugin_is_found_only_through_the_test_path(tmp_path):
+    # conftest.py puts tests/plugins/tiny_vocoder on the path; nothing installs it, so without that
+    # path a user's `tts vocoders` (here: the venv's, from a directory outside the repo) never lists it.
+    (dist,) = [d for d in metadata.distributions() if d.metadata["Name"] == "tts-tiny-vocoder"]
+    assert Path(dist.locate_file("")).resolve() == TEST_PLUGIN_PATH
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    tts = Path(sys.executable).parent / "tts"
+    result = subprocess.run([tts, "vocoders"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0 and "griffinlim" in result.stdout
+    assert "tiny-sine" not in result.stdout

@@ -2,6 +2,7 @@
 
     voice = Voice.load()                          # the bundled default voice (or Voice.load("my_voice/"))
     result = voice.synthesize("Hello there.", speaker="p227", vocoder="griffinlim", speed=1.1)
+    result = voice.synthesize('<speak>Hi <break time="1s"/> there.</speak>', ssml=True)
     result.audio, result.sample_rate, result.utterances, result.timings
     for chunk in voice.stream(long_text, speaker="3:0.7,5:0.3"):  # sentence by sentence
         play(chunk.audio)
@@ -14,9 +15,10 @@ and one speaker table, or loading fails naming what differs. Vocoders load on fi
 whose WaveNet is absent or broken still speaks through the others.
 """
 
+import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -24,10 +26,14 @@ from tts.errors import TTSError, UsageError
 from tts.registry import load_vocoder_class
 from tts.speaker_selection import parse_speaker, resolve_speaker
 from tts.training.precision import inference_dtype
+from tts.voice_plan import Silence, plan_text
 from tts.voice_files import VoiceFiles, default_voice_dir
 
 SENTENCE_GAP_SECONDS = 0.15  # silence between sentences in one synthesized text
 BATCH_SENTENCES = 8  # sentences run through the acoustic model and vocoder together
+PITCH_PASSES = 3  # acoustic passes at most to bring a sentence's median F0 to an SSML pitch in Hz
+PITCH_TOLERANCE_SEMITONES = 0.1
+STAGES = ("frontend", "acoustic", "vocoder")
 
 
 @dataclass(frozen=True)
@@ -112,78 +118,147 @@ class Voice:
                 self._vocoders[name] = vocoder
             return self._vocoders[name]
 
-    def synthesize(self, text, *, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0):
+    def synthesize(self, text, *, ssml=False, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0):
         """All of `text` (split into sentences) as one waveform, with its Utterances and timings."""
-        chunks = list(self.stream(text, speaker=speaker, vocoder=vocoder, speed=speed, pitch_shift=pitch_shift,
-                                  batch_sentences=BATCH_SENTENCES))
-        timings = {stage: sum(chunk.timings[stage] for chunk in chunks) for stage in chunks[0].timings}
+        chunks = list(self.stream(text, ssml=ssml, speaker=speaker, vocoder=vocoder, speed=speed,
+                                  pitch_shift=pitch_shift, batch_sentences=BATCH_SENTENCES))
+        timings = {stage: sum(chunk.timings.get(stage, 0.0) for chunk in chunks) for stage in STAGES}
         utterances = tuple(u for chunk in chunks for u in chunk.utterances)
         return Synthesis(np.concatenate([chunk.audio for chunk in chunks]), self.sample_rate, utterances, timings)
 
-    def stream(self, text, *, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0, batch_sentences=1,
+    def stream(self, text, *, ssml=False, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0, batch_sentences=1,
                chunk_frames=None):
         """Synthesis pieces as soon as each is rendered (`text` may be an iterable of str); their
         audio joined is the whole text's, SENTENCE_GAP_SECONDS of silence opening every sentence
         but the first.
 
+        ssml: read `text` as SSML (frontends.ssml): <break> replaces the gap at its place, and what
+        the markup ignored is listed in the first Utterance's report["warnings"].
         By default one piece per sentence, carrying its Utterance (wav included).
         batch_sentences > 1 renders that many sentences together: more throughput, later first audio.
         chunk_frames: with a vocoder that streams (WaveNet, Griffin-Lim), pieces of about that
         many frames, for the lowest latency; a sentence's first piece carries its Utterance (with
         mel and f0, without wav), the others none.
+
+        Every argument (the SSML included) is checked here, before any model runs; "nothing to
+        speak" comes with the first piece.
         """
-        # Every argument is checked before any model runs.
         speaker = self.resolve_speaker(speaker)
         vocoder = self.vocoder(vocoder)
-        if not isinstance(speed, (int, float)) or not 0.25 <= speed <= 4:
-            raise UsageError(f"speed must be between 0.25 and 4, got {speed!r}")
         if chunk_frames is not None and not hasattr(vocoder, "stream"):
             raise UsageError(f"vocoder {vocoder.name!r} cannot stream within a sentence; leave chunk_frames unset")
-        sentences = self.frontend.sentences(text, speaker=speaker, speed=speed)
-        gap = np.zeros(int(round(SENTENCE_GAP_SECONDS * self.sample_rate)), dtype=np.float32)
-        opening = np.zeros(0, dtype=np.float32)  # silence before the next sentence: none before the first
+        plan = plan_text(text, ssml=ssml, speaker=speaker, speed=speed, pitch_shift=pitch_shift,
+                         resolve_speaker=self.resolve_speaker)
+        return self._render(plan, vocoder, 1 if chunk_frames else batch_sentences, chunk_frames)
+
+    def _render(self, plan, vocoder, batch_sentences, chunk_frames):
+        warnings = list(plan.warnings)
+        pause = None  # seconds of silence asked for since the last sentence (SSML <break>)
+        spoken = False
+        for part in plan.parts:
+            if isinstance(part, Silence):
+                pause = (pause or 0.0) + part.seconds
+                continue
+            opening = self._silence(pause) if pause is not None else self._silence(SENTENCE_GAP_SECONDS if spoken else 0)
+            said = False
+            try:
+                for chunk in self._speak(part, vocoder, batch_sentences, chunk_frames, opening):
+                    if warnings and chunk.utterances:
+                        chunk = _with_warnings(chunk, warnings)
+                        warnings = []
+                    spoken = said = True
+                    pause = None
+                    yield chunk
+            except UsageError:
+                if said or len(plan.parts) == 1:
+                    raise
+                # an SSML part with no words (stray punctuation between tags) says nothing
+        if pause:
+            yield Synthesis(self._silence(pause), self.sample_rate, ())
+        elif not spoken:
+            raise UsageError("nothing to speak: the text has no words after normalization")
+
+    def _speak(self, part, vocoder, batch_sentences, chunk_frames, opening):
+        sentences = self.frontend.sentences(part.text, speaker=part.speaker, speed=part.speed)
+        gap = self._silence(SENTENCE_GAP_SECONDS)
         while True:
             started = time.perf_counter()
-            batch = [u for _, u in zip(range(1 if chunk_frames else batch_sentences), sentences)]
+            batch = [u for _, u in zip(range(batch_sentences), sentences)]
             if not batch:
                 return
             timings = {"frontend": time.perf_counter() - started}
             started = time.perf_counter()
-            batch = self._acoustic(batch, pitch_shift)
+            batch = self._acoustic(batch, part)
             timings["acoustic"] = time.perf_counter() - started
             if chunk_frames:
-                yield from self._pieces(vocoder, batch[0], chunk_frames, opening, timings)
+                yield from self._pieces(vocoder, batch[0], chunk_frames, opening, part.gain, timings)
             else:
-                yield from self._sentences(vocoder, batch, opening, gap, timings)
+                yield from self._sentences(vocoder, batch, opening, gap, part.gain, timings)
             opening = gap
 
-    def _sentences(self, vocoder, batch, opening, gap, timings):
+    def _sentences(self, vocoder, batch, opening, gap, gain, timings):
         started = time.perf_counter()
         waves = vocoder(batch)
         timings["vocoder"] = time.perf_counter() - started
         share = {stage: seconds / len(batch) for stage, seconds in timings.items()}
         for index, (utterance, wav) in enumerate(zip(batch, waves)):
-            wav = np.clip(np.asarray(wav, dtype=np.float32), -1.0, 1.0)
+            wav = _clipped(wav, gain)
             audio = np.concatenate([opening if index == 0 else gap, wav])
             yield Synthesis(audio, self.sample_rate, (utterance.with_(wav=wav, sample_rate=self.sample_rate),), share)
 
-    def _pieces(self, vocoder, utterance, chunk_frames, opening, timings):
+    def _pieces(self, vocoder, utterance, chunk_frames, opening, gain, timings):
         carried = (utterance,)
         started = time.perf_counter()
         for piece in vocoder.stream(utterance, chunk_frames=chunk_frames):
             timings["vocoder"] = time.perf_counter() - started
-            audio = np.concatenate([opening, np.clip(np.asarray(piece, dtype=np.float32), -1.0, 1.0)])
-            yield Synthesis(audio, self.sample_rate, carried, timings)
+            yield Synthesis(np.concatenate([opening, _clipped(piece, gain)]), self.sample_rate, carried, timings)
             carried, opening = (), opening[:0]
             timings = {"frontend": 0.0, "acoustic": 0.0}
             started = time.perf_counter()
 
-    def _acoustic(self, utterances, pitch_shift):
+    def _acoustic(self, utterances, part):
+        """Mels and F0 for one batch; with a target pitch in Hz, more passes move each sentence's
+        median F0 there (the pitch shift is in semitones, so it needs a pass's median first)."""
         results = self.acoustic_model.synthesize_batch(
             [u.ids for u in utterances], [u.durations for u in utterances], [u.speaker for u in utterances],
-            pitch_shift=pitch_shift, dtype=self.acoustic_dtype,
+            pitch_shift=0.0 if part.pitch_hz else part.pitch_shift, dtype=self.acoustic_dtype,
         )
+        if part.pitch_hz:
+            results = [self._at_pitch(u, result, part) for u, result in zip(utterances, results)]
         return [u.with_(mel=mel, f0=f0) for u, (mel, f0) in zip(utterances, results)]
+
+    def _at_pitch(self, utterance, result, part):
+        mel, f0 = result
+        shift = 0.0
+        for _ in range(PITCH_PASSES):  # the voiced frames can move with the shift: correct again
+            voiced = f0[f0 > 0]
+            if not len(voiced):
+                break
+            error = 12.0 * math.log2(part.pitch_hz / float(np.median(voiced)))
+            if abs(error) < PITCH_TOLERANCE_SEMITONES:
+                break
+            shift += error
+            mel, f0 = self._one_sentence(utterance, shift)
+        return self._one_sentence(utterance, shift + part.pitch_shift) if part.pitch_shift else (mel, f0)
+
+    def _one_sentence(self, utterance, pitch_shift):
+        [result] = self.acoustic_model.synthesize_batch(
+            [utterance.ids], [utterance.durations], [utterance.speaker], pitch_shift=pitch_shift, dtype=self.acoustic_dtype,
+        )
+        return result
+
+    def _silence(self, seconds):
+        return np.zeros(int(round(seconds * self.sample_rate)), dtype=np.float32)
+
+
+def _clipped(wav, gain):
+    return np.clip(np.asarray(wav, dtype=np.float32) * np.float32(gain), -1.0, 1.0)
+
+
+def _with_warnings(chunk, warnings):
+    first, *rest = chunk.utterances
+    report = {**first.report, "warnings": [*first.report.get("warnings", ()), *warnings]}
+    return replace(chunk, utterances=(first.with_(report=report), *rest))
 
 
 def _require_speakers(expected, found, what):

@@ -84,7 +84,7 @@ class _StdoutWriter:
             self.out.flush()
 
     def write(self, audio):
-        pcm = (_clipped(audio) * 32767.0).round().astype("<i2").tobytes()
+        pcm = pcm16(audio)
         if self.streaming:
             self.out.write(pcm)
             self.out.flush()
@@ -107,6 +107,11 @@ def wav_header(sample_rate, data_bytes):
         + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, sample_rate, sample_rate * 2, 2, 16)
         + b"data" + struct.pack("<I", data_size)
     )
+
+
+def pcm16(audio):
+    """float audio -> little-endian 16-bit PCM bytes, clipped to full scale."""
+    return (_clipped(audio) * 32767.0).round().astype("<i2").tobytes()
 
 
 def _clipped(audio):

@@ -8,10 +8,12 @@ line on stderr and their exit code; nothing else is caught, so bugs keep their t
 import argparse
 import sys
 
-from tts.cli import align, build_units, build_voice, corpus, demo, evaluate, phonemize, speakers, synth, system, train, vocoders
+from tts.cli import (
+    align, build_units, build_voice, corpus, demo, evaluate, phonemize, serve, speakers, synth, system, train, vocoders,
+)
 from tts.errors import TTSError
 
-SUBCOMMANDS = (synth, speakers, demo, phonemize, corpus, train, align, build_units, build_voice, vocoders, evaluate, system)
+SUBCOMMANDS = (synth, speakers, demo, serve, phonemize, corpus, train, align, build_units, build_voice, vocoders, evaluate, system)
 
 
 def build_parser():

@@ -23,6 +23,8 @@ def register(subparsers):
                         help=f"where to write the audio (.wav or .flac; - for stdout; default {DEFAULT_OUTPUT})")
     parser.add_argument("--speed", type=float, default=1.0, help="speaking rate: 2 is twice as fast (0.25 .. 4)")
     parser.add_argument("--pitch-shift", type=float, default=0.0, metavar="SEMITONES", help="raise or lower the pitch")
+    parser.add_argument("--ssml", action="store_true",
+                        help="read the text as SSML (automatic when it starts with <speak>)")
     parser.add_argument("--stream", action="store_true",
                         help="render and write sentence by sentence (stdout gets an open-ended WAV, flushed per sentence)")
     parser.set_defaults(func=run)
@@ -36,6 +38,7 @@ def add_voice_arguments(parser):
 
 def run(args):
     from frontends.frontend import combined_report, warning_line  # only synthesis needs the frontend
+    from frontends.ssml import looks_like_ssml
     from tts.voice import Voice
     from tts.wav_writer import check_output_path, open_wav_writer
 
@@ -50,8 +53,9 @@ def run(args):
         options = {"batch_sentences": BATCH_SENTENCES}
     else:  # pieces of sentences where the vocoder can, whole sentences where not
         options = {"chunk_frames": STREAM_CHUNK_FRAMES} if hasattr(vocoder, "stream") else {}
-    chunks = voice.stream(
-        text, speaker=speaker, vocoder=args.vocoder, speed=args.speed, pitch_shift=args.pitch_shift, **options
+    chunks = voice.stream(  # checks everything, the SSML included, before the output is opened
+        text, ssml=args.ssml or looks_like_ssml(text), speaker=speaker, vocoder=args.vocoder, speed=args.speed,
+        pitch_shift=args.pitch_shift, **options,
     )
     with open_wav_writer(args.output, voice.sample_rate, streaming=args.stream) as writer:
         for chunk in chunks:

@@ -31,6 +31,8 @@ def build_app(voice, *, max_chars=defaults.MAX_CHARS):
                 vocoder = gr.Dropdown(list(voice.vocoder_names), value=voice.default_vocoder, label="Vocoder",
                                       elem_id="vocoder")
                 speed = gr.Slider(0.5, 2.0, value=1.0, step=0.05, label="Speed", elem_id="speed")
+                ssml = gr.Checkbox(False, label="SSML", elem_id="ssml",
+                                   info="read the text as SSML markup (automatic when it starts with <speak>)")
                 button = gr.Button("Synthesize", variant="primary", elem_id="synthesize")
             with gr.Column():
                 audio = gr.Audio(label="Audio", type="numpy", format="wav", interactive=False, buttons=["download"],
@@ -40,7 +42,7 @@ def build_app(voice, *, max_chars=defaults.MAX_CHARS):
         pictures = dict(interactive=False, format="png", buttons=["download", "fullscreen"])
         mel = gr.Image(label="Mel spectrogram", elem_id="mel", **pictures)
         alignment = gr.Image(label="F0 and phoneme durations", elem_id="alignment", **pictures)
-        inputs = [text, speaker, mix, vocoder, speed]
+        inputs = [text, speaker, mix, vocoder, speed, ssml]
         outputs = [audio, mel, alignment, details]
         button.click(handler, inputs, outputs, validator=handler.validate, concurrency_id=SYNTHESIS,
                      api_name="synthesize")
@@ -53,16 +55,19 @@ def build_app(voice, *, max_chars=defaults.MAX_CHARS):
 
 
 def example_rows(voice, max_chars):
-    """Rows of (text, speaker, mix, vocoder, speed) that this voice can speak within the length limit."""
+    """Rows of (text, speaker, mix, vocoder, speed, ssml) that this voice can speak within the length limit."""
     first, last = voice.speakers[0], voice.speakers[-1]
     rows = [
-        ["Hello! This is a text to speech demo.", first, "", voice.default_vocoder, 1.0],
-        ["Dr. Smith paid $1.50 at 3:30 p.m. on Jan. 5th, 2024.", last, "", voice.default_vocoder, 1.0],
-        ["The quick brown fox jumps over the lazy dog.", first, "", voice.default_vocoder, 1.4],
-        ["Emoji are not spoken 😀, and the report says so.", first, "", voice.default_vocoder, 1.0],
+        ["Hello! This is a text to speech demo.", first, "", voice.default_vocoder, 1.0, False],
+        ["Dr. Smith paid $1.50 at 3:30 p.m. on Jan. 5th, 2024.", last, "", voice.default_vocoder, 1.0, False],
+        ["The quick brown fox jumps over the lazy dog.", first, "", voice.default_vocoder, 1.4, False],
+        ["Emoji are not spoken 😀, and the report says so.", first, "", voice.default_vocoder, 1.0, False],
+        [f'<speak>Wait <break time="700ms"/> <prosody rate="slow" pitch="+3st">for it</prosody>, '
+         f'<voice name="{last}">said another voice.</voice></speak>', first, "", voice.default_vocoder, 1.0, True],
     ]
     if last != first:
-        rows.append(["Two speakers, blended into one voice.", first, f"{first}:0.5,{last}:0.5", voice.default_vocoder, 1.0])
+        rows.append(["Two speakers, blended into one voice.", first, f"{first}:0.5,{last}:0.5", voice.default_vocoder, 1.0,
+                     False])
     return [row for row in rows if len(row[0]) <= max_chars]
 
 

@@ -10,6 +10,7 @@ import gradio as gr
 import numpy as np
 
 from frontends.frontend import combined_report, warning_line
+from frontends.ssml import looks_like_ssml
 from tts.demo import defaults
 from tts.demo.plots import alignment_image, mel_image
 from tts.errors import TTSError, UsageError
@@ -36,13 +37,15 @@ class DemoHandler:
         self.voice = voice
         self.max_chars = max_chars
 
-    def __call__(self, text, speaker, mix, vocoder, speed):
-        """The form's values -> (audio, mel image, alignment image, details text)."""
+    def __call__(self, text, speaker, mix, vocoder, speed, ssml=False):
+        """The form's values -> (audio, mel image, alignment image, details text). Text that starts
+        with <speak> is SSML even when the box is not ticked, as in `tts synth`."""
         try:
             check_text(text, self.max_chars)
             started = time.perf_counter()
             # A filled-in mix overrides the dropdown; both forms go through the Voice's own checks.
-            result = self.voice.synthesize(text, speaker=(mix or "").strip() or speaker, vocoder=vocoder, speed=speed)
+            result = self.voice.synthesize(text, ssml=bool(ssml) or looks_like_ssml(text),
+                                           speaker=(mix or "").strip() or speaker, vocoder=vocoder, speed=speed)
             elapsed = time.perf_counter() - started
         except TTSError as error:
             raise gr.Error(str(error), print_exception=False) from None
@@ -66,15 +69,17 @@ class DemoHandler:
 
 def describe(result, elapsed, speaker_ids):
     """The speaker, the phonemes per sentence, what was dropped, and the time each stage took."""
-    speaker = result.utterances[0].speaker  # the Voice's canonical form: an index or {index: weight}
-    if isinstance(speaker, dict):
-        speaker = " + ".join(f"{speaker_ids[index]} ×{weight:.2f}" for index, weight in speaker.items())
-    else:
-        speaker = speaker_ids[speaker]
-    lines = [f"speaker: {speaker}"]
+    lines = [f"speaker: {' → '.join(dict.fromkeys(_speaker_name(u.speaker, speaker_ids) for u in result.utterances))}"]
     lines += [f"phonemes: {' '.join(p if p != ' ' else '|' for p in u.phonemes)}" for u in result.utterances]
     lines.append(f"report: {warning_line(combined_report(u.report for u in result.utterances)) or 'nothing dropped'}")
     stages = " · ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items())
     lines.append(f"timings: {stages} · total {elapsed:.2f} s for {result.seconds:.2f} s of audio "
                  f"(RTF {elapsed / max(result.seconds, 1e-9):.3f})")
     return "\n".join(lines)
+
+
+def _speaker_name(speaker, speaker_ids):
+    """The Voice's canonical form (an index or {index: weight}) as the ids a user knows."""
+    if isinstance(speaker, dict):
+        return " + ".join(f"{speaker_ids[index]} ×{weight:.2f}" for index, weight in speaker.items())
+    return speaker_ids[speaker]

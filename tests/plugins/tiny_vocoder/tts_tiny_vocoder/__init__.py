@@ -1,4 +1,8 @@
-"""A third-party vocoder in a few lines: renders each mel frame as a sine at the frame's loudest band."""
+"""A third-party vocoder in a few lines: renders each mel frame as a sine at the frame's loudest band.
+
+Test-only and never installed: tests/conftest.py puts tests/plugins/tiny_vocoder on the path, where
+the committed tts_tiny_vocoder-0.1.0.dist-info declares the `tts.vocoders` entry point tiny-sine.
+"""
 
 import json
 from pathlib import Path
