@@ -10,11 +10,13 @@ Phoneme sequences are framed by a word separator at both ends (frontends.aligner
 form the aligner wrote durations for, so the duration and acoustic models see what they learned.
 """
 
+from collections import Counter
+
 import numpy as np
 
 from frontends.aligner.transcribe import frame_utterance
 from frontends.g2p import G2P
-from frontends.normalize import normalize
+from frontends.normalize import Report, check_date_order, normalize
 from frontends.sentences import DEFAULT_MAX_CHARS, split_sentences
 from tts.errors import TTSError, UsageError
 from tts.utterance import Utterance
@@ -22,9 +24,13 @@ from tts.utterance import Utterance
 
 class Frontend:
     """g2p: a frontends.g2p.G2P (built with `lexicon` when not given); duration_model: anything with
-    `predict(ids, speaker, *, speed) -> frames` and a `config.inventory` matching the G2P's."""
+    `predict(ids, speaker, *, speed) -> frames` and a `config.inventory` matching the G2P's;
+    date_order: "month-first" ("12/05/2026" is December fifth) or "day-first" (the twelfth of May)."""
 
-    def __init__(self, *, g2p=None, lexicon=None, duration_model=None, max_chars=DEFAULT_MAX_CHARS):
+    def __init__(self, *, g2p=None, lexicon=None, duration_model=None, max_chars=DEFAULT_MAX_CHARS,
+                 date_order="month-first"):
+        check_date_order(date_order)
+        self.date_order = date_order
         self.g2p = g2p if g2p is not None else G2P(lexicon=lexicon)
         self.inventory = self.g2p.inventory
         self.duration_model = duration_model
@@ -41,10 +47,11 @@ class Frontend:
         """One Utterance for `text` (meant for one sentence; see `sentences` for long text)."""
         if not isinstance(text, str) or not text.strip():
             raise UsageError("empty text: give some words to speak")
-        normalized = normalize(text)
+        normalized = normalize(text, date_order=self.date_order)
         phonemized = self.g2p.phonemize(normalized.text)
         if not phonemized.words:
-            raise UsageError(f"nothing to speak in {text[:40]!r}: it has no words after normalization")
+            raise UsageError(f"nothing to speak in {text[:40]!r}: it has no words after normalization"
+                             f"{_dropped_note(normalized.report.dropped)}")
         phonemes, word_of = frame_utterance(phonemized.phonemes, phonemized.word_of)
         ids, unknown = self.inventory.ids(phonemes)  # G2P already filtered: `unknown` stays empty
         utterance = Utterance(
@@ -69,15 +76,17 @@ class Frontend:
         nothing to speak at all is an error.
         """
         spoken = 0
+        dropped = Counter()  # from the silent chunks, to name them should nothing be spoken at all
         for chunk in split_sentences(text, max_chars=self.max_chars):
             try:
                 utterance = self(chunk, speaker=speaker, speed=speed)
             except UsageError:
+                dropped.update(normalize(chunk, date_order=self.date_order).report.dropped)
                 continue
             spoken += 1
             yield utterance
         if not spoken:
-            raise UsageError("nothing to speak: the text has no words after normalization")
+            raise UsageError(f"nothing to speak: the text has no words after normalization{_dropped_note(dropped)}")
 
 
 def warning_line(report):
@@ -106,6 +115,11 @@ def combined_report(reports):
         for key in ("unspoken_words", "warnings"):
             merged[key].extend(item for item in report.get(key, ()) if item not in merged[key])
     return merged
+
+
+def _dropped_note(dropped):
+    """"; dropped 2 characters: '中' ×1, '文' ×1" for a nothing-to-speak error, or ""."""
+    return f"; {Report(dict(dropped)).warning_line()}" if dropped else ""
 
 
 def _merge_reports(normalization, g2p, unknown):

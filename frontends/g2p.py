@@ -10,8 +10,10 @@
 Sequence layout: word [pause] SEP word [pause] SEP ... word [pause]. SEP (" ") sits between words;
 a pause token (, . ? !) follows the word it comes after; leading punctuation is dropped.
 
-Pronunciation order: inline [[ ]] > user lexicon > built-in overrides > espeak-ng. espeak is asked
-only for unique words missing from the per-instance LRU cache, in batches of `batch_size`.
+Pronunciation order: inline [[ ]] > user lexicon > a reading chosen from context by the tokenizer
+(past-tense "read" after "have") > built-in overrides > espeak-ng. espeak is asked only for unique
+words missing from the per-instance LRU cache, in batches of `batch_size`; a word read from its
+context is never cached, so the cache holds each word's reading alone.
 
 Timeout: espeak runs inside a C call that cannot be interrupted, so each batch runs on a fresh daemon
 thread and the caller waits at most `timeout_s`. On timeout the caller gets G2PTimeoutError, the hung
@@ -78,7 +80,9 @@ class G2P:
     def phonemize_batch(self, texts):
         """Phonemize many texts with one espeak pass over their unique unknown words."""
         tokenized = [tokenize(t if isinstance(t, str) else " ".join(t)) for t in texts]
-        spoken = dict.fromkeys(tok.text for tokens, _ in tokenized for tok in tokens if tok.kind == "word")
+        spoken = dict.fromkeys(
+            tok.text for tokens, _ in tokenized for tok in tokens if tok.kind == "word" and not tok.phonemes
+        )
         pronunciations = self.word_phonemes(spoken)
         return [self._assemble(tokens, dropped, pronunciations) for tokens, dropped in tokenized]
 
@@ -159,6 +163,8 @@ class G2P:
                 continue
             if token.kind == "inline":
                 word, symbols = f"[[{' '.join(token.text.split())}]]", attach_stress(token.text.split())
+            elif token.phonemes:
+                word, symbols = token.text, self.lexicon.lookup(token.text) or token.phonemes
             else:
                 word, symbols = token.text, pronunciations[token.text]
             known = [s for s in symbols if self._is_phoneme(s)]

@@ -3,10 +3,11 @@
     for chunk in split_sentences(open("book.txt")):   # a str, or any iterable of str pieces
         voice.synthesize(chunk)
 
-A sentence ends at . ! ? ; or … (with any closing quotes/brackets) followed by whitespace, or at a
-blank line. A period does not end a sentence after a title ("Dr.", "Mr."), a Latin abbreviation
-("e.g.", "i.e.", "vs."), or a single-letter initial ("J. R. R."); after "etc.", "Inc.", "a.m." and the
-like it does only when the next word starts with a capital. "3.14" never splits (no space after the
+A sentence ends at . ! ? or … (with any closing quotes/brackets) followed by whitespace, or at a
+blank line; a semicolon is a pause inside the sentence, not an end. A period does not end a sentence
+after a title ("Dr.", "Mr."), a Latin abbreviation ("e.g.", "i.e.", "vs."), or a single-letter
+initial ("J. R. R."); after "etc.", "Inc.", "a.m.", "ext." and the like it does only when the next
+word starts with a capital ("ext. 42" stays one sentence). "3.14" never splits (no space after the
 dot). A chunk never exceeds `max_chars`: a longer sentence is cut at its last comma-like pause in the
 second half of the window, else at its last space, else (one giant token) exactly at the cap.
 
@@ -22,10 +23,10 @@ NEVER_SENTENCE_END = frozenset(
     "e.g i.e cf vs viz al approx no nos fig figs vol pp ch sec eq".split()
 )
 SENTENCE_END_IF_CAPITAL_FOLLOWS = frozenset(
-    "etc inc ltd co corp bros a.m p.m u.s u.k jan feb aug sept oct nov dec".split()
+    "etc inc ltd co corp bros a.m p.m u.s u.k jan feb aug sept oct nov dec ext".split()
 )
 
-_BOUNDARY = re.compile(r"(?P<punct>[.!?;…]+)[\"')\]}”’»]*(?=\s|$)|\n[ \t]*\n")
+_BOUNDARY = re.compile(r"(?P<punct>[.!?…]+)[\"')\]}”’»]*(?=\s|$)|\n[ \t]*\n")
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _SOFT_CUT = re.compile(r"[,;:—–]\s")

@@ -1,3 +1,4 @@
+import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -7,13 +8,14 @@ import pytest
 import safetensors.torch
 import torch
 from torch import nn
+from training_fixtures import bit_rot
 
 import tts.atomic
 from tts import checkpoint
 from tts.checkpoint import apply_weights, load_state, load_weights, save_state, save_weights
 from tts.errors import CorruptCheckpointError, SpecMismatchError, TTSError
 from tts.features import FeatureSpec
-from tts.training.checkpoints import CheckpointDir, export_weights
+from tts.training.checkpoints import CheckpointDir, export_weights, verify
 
 
 @dataclass
@@ -237,3 +239,58 @@ def test_saved_weights_get_ordinary_permissions(tmp_path):
     path = tmp_path / "w.safetensors"
     save_weights(path, {"w": torch.zeros(2)}, kind="test", config={})
     assert os.stat(path).st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def save_step(directory, step, **overrides):
+    values = dict(weights=small_state(), ema=None, state={"step": step}, kind="k", config={}, spec=None)
+    return directory.save(step, **{**values, **overrides})
+
+
+def test_a_step_records_the_sha256_of_every_file_and_verifies_it(tmp_path):
+    ema = {key: value + 1 for key, value in small_state().items()}
+    step_dir = save_step(CheckpointDir(tmp_path, keep=3), 1, ema=ema)
+    files = ["ema.safetensors", "state.pt", "weights.safetensors"]
+    # sha256sum's own format, so `sha256sum -c SHA256SUMS` checks a step by hand as well
+    expected = "".join(f"{hashlib.sha256((step_dir / f).read_bytes()).hexdigest()}  {f}\n" for f in files)
+    assert (step_dir / "SHA256SUMS").read_text() == expected
+    verify(step_dir)
+    bit_rot(step_dir / "ema.safetensors", 2.0)
+    with pytest.raises(CorruptCheckpointError) as caught:
+        verify(step_dir)
+    message = str(caught.value)
+    assert message.startswith(f"corrupt checkpoint {step_dir / 'ema.safetensors'}: ") and "sha256" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda d: (d / "state.pt").unlink(), "missing"),
+        (lambda d: (d / "SHA256SUMS").write_text("not a checksum line\n"), "SHA256SUMS"),
+        (lambda d: (d / "SHA256SUMS").write_text(""), "state.pt"),
+    ],
+)
+def test_a_step_with_missing_files_or_a_damaged_checksum_list_fails_verification(tmp_path, damage, reason):
+    step_dir = save_step(CheckpointDir(tmp_path, keep=3), 1)
+    damage(step_dir)
+    with pytest.raises(CorruptCheckpointError, match=reason):
+        verify(step_dir)
+
+
+def test_a_save_removes_stale_staging_and_keeps_every_complete_step(tmp_path):
+    directory = CheckpointDir(tmp_path, keep=3)
+    save_step(directory, 1)
+    (tmp_path / ".step-00000002.abc123").mkdir()
+    (tmp_path / ".step-00000002.abc123" / "weights.safetensors").write_bytes(b"half")
+    (tmp_path / ".step-00000001.stale.def456" / "step-00000001").mkdir(parents=True)
+    (tmp_path / ".latest.ghi789.tmp").write_text("step-0")
+    save_step(directory, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest", "step-00000001", "step-00000003"]
+    assert load_state(tmp_path / "step-00000001" / "state.pt") == {"step": 1}
+
+
+def test_export_refuses_a_step_whose_files_changed(tmp_path):
+    step_dir = save_step(CheckpointDir(tmp_path / "checkpoints", keep=2), 1)
+    bit_rot(step_dir / "weights.safetensors", 3.0)
+    with pytest.raises(CorruptCheckpointError, match="sha256"):
+        export_weights(tmp_path, tmp_path / "out.safetensors")

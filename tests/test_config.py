@@ -52,8 +52,8 @@ def test_overrides_take_the_type_of_the_field():
         ("train.max_steps=0", "max_steps must be at least 1"),
     ],
 )
-def test_bad_overrides_name_the_problem(override, message):
-    with pytest.raises(TTSError, match=message):
+def test_bad_overrides_are_usage_errors_naming_the_problem(override, message):
+    with pytest.raises(UsageError, match=message):
         apply_overrides(Outer(), [override])
 
 
@@ -67,9 +67,9 @@ def test_yaml_file_with_a_typo_is_refused(tmp_path):
     path.write_text("inner:\n  width: 6\n", encoding="utf-8")
     assert load_config(Outer, path).inner.width == 6
     path.write_text("inner:\n  widht: 6\n", encoding="utf-8")
-    with pytest.raises(TTSError, match="unknown fields"):
+    with pytest.raises(UsageError, match="unknown fields"):
         load_config(Outer, path)
-    with pytest.raises(TTSError, match="no such config file"):
+    with pytest.raises(UsageError, match="no such config file"):
         load_config(Outer, tmp_path / "missing.yaml")
     assert config_from_dict(Outer, {"inner": {"scales": [1, 2]}}).inner.scales == (1, 2)
 
@@ -93,3 +93,68 @@ def test_a_wavenet_yaml_without_ema_keeps_the_wavenet_default(tmp_path):
     (tmp_path / "w.yaml").write_text("train:\n  lr: 0.0005\n")
     config = load_config(WaveNetRunConfig, tmp_path / "w.yaml")
     assert config.train.lr == 0.0005 and config.train.ema_decay == WaveNetRunConfig().train.ema_decay is not None
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("inner:\n  width: wide\n", r"inner\.width: expected int, got 'wide'"),
+        ("inner:\n  width: 2.5\n", "expected int"),
+        ("inner:\n  rate: fast\n", "expected float"),
+        ("inner:\n  flag: maybe\n", "expected bool"),
+        ("inner:\n  name: 3\n", "expected str"),
+        ("inner:\n  scales: [2, x]\n", r"inner\.scales\[1\]: expected int"),
+        ("inner:\n  limit: high\n", "expected float"),
+        ("train:\n  lr: abc\n", r"train\.lr: expected float"),
+        ("train:\n  max_steps: many\n", "expected int"),
+        ("train:\n  betas: [a, 0.9]\n", "expected float"),
+        ("train:\n  amp: off\n", "expected str, got False.*quote"),
+        ("train:\n  learning_rate: 0.1\n", "unknown fields"),
+        ("spec:\n  fmin: low\n", "expected float"),
+        ("inner: [1\n", "not valid YAML"),
+        ("inner: 3\n", "expected a mapping"),
+    ],
+)
+def test_bad_yaml_is_a_usage_error_naming_the_key(tmp_path, text, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match=message) as caught:
+        load_config(Outer, path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_yaml_numbers_take_the_type_of_their_field(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("inner:\n  rate: 3e-4\n  limit: 2\ntrain:\n  lr: 1e-3\n  max_steps: 1e3\n", encoding="utf-8")
+    config = load_config(Outer, path)  # YAML 1.1 reads 3e-4 as text; the field says it is a number
+    assert config.inner.rate == 3e-4 and config.inner.limit == 2.0 and isinstance(config.inner.limit, float)
+    assert config.train.lr == 1e-3 and config.train.max_steps == 1000
+
+
+def test_stored_configs_keep_their_plain_errors():
+    with pytest.raises(TTSError) as caught:
+        config_from_dict(Outer, {"inner": {"width": "wide"}})
+    assert not isinstance(caught.value, UsageError)  # a checkpoint's config is not the user's typing
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["train.lr=abc"],
+        ["train.lrr=1"],
+        ["model.encoder.layers=x"],
+        ["--config", "{bad_yaml}"],
+        ["--config", "{missing}"],
+    ],
+)
+def test_train_cli_exits_2_for_config_errors(tmp_path, capsys, args):
+    from tts.cli.main import main
+
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("train:\n  lr: abc\n", encoding="utf-8")
+    args = [a.format(bad_yaml=bad_yaml, missing=tmp_path / "missing.yaml") for a in args]
+    durations = tmp_path / "d.jsonl"
+    durations.touch()
+    status = main(["train", "duration", "--durations", str(durations), "--out", str(tmp_path / "run"), *args])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("tts: error: ") and err.count("\n") == 1

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from tts.cli.main import build_parser
-from tts.demo.app import build_app, example_rows
+from tts.demo.app import build_app, example_rows, serve
 from tts.demo.handler import DemoHandler, speaker_choices
+from tts.voice import Voice
 
 from voice_fixtures import SPEC
 
@@ -35,8 +36,13 @@ def handler(voice):
     return DemoHandler(voice, max_chars=MAX_CHARS)
 
 
-def details(outputs):
-    return outputs[3]
+def finished(updates):
+    """The handler's last update: the audio, both pictures and the details."""
+    return list(updates)[-1]
+
+
+def details(updates):
+    return finished(updates)[3]
 
 
 def test_speaker_dropdown_lists_every_speaker_by_index_id_and_gender(voice):
@@ -44,7 +50,7 @@ def test_speaker_dropdown_lists_every_speaker_by_index_id_and_gender(voice):
 
 
 def test_synthesis_gives_audible_audio_both_pictures_and_timings(handler):
-    (rate, pcm), mel, alignment, text = handler("The cat sat on the mat.", "p226", "", "griffinlim", 1.0)
+    (rate, pcm), mel, alignment, text = finished(handler("The cat sat on the mat.", "p226", "", "griffinlim", 1.0))
     assert rate == SPEC.sample_rate and pcm.dtype == np.int16 and len(pcm) > rate // 4
     assert np.abs(pcm.astype(np.float64)).max() > 1000  # non-silent
     for picture in (mel, alignment):
@@ -66,12 +72,12 @@ def test_ssml_switches_speakers_and_breaks_with_or_without_the_checkbox(voice):
     handler = DemoHandler(voice, max_chars=200)
     text = '<speak>Hi.<break time="500ms"/><voice name="p227">Bye.</voice></speak>'
     for ticked in (True, False):  # a leading <speak> is SSML either way, as in `tts synth`
-        (rate, pcm), _, _, text_details = handler(text, "p225", "", "griffinlim", 1.0, ticked)
+        (rate, pcm), _, _, text_details = finished(handler(text, "p225", "", "griffinlim", 1.0, ticked))
         assert "speaker: p225 → p227\n" in text_details
         silent = np.flatnonzero(pcm == 0)
         assert np.diff(silent).tolist().count(1) >= int(0.5 * rate) - 1  # the break's half second of zeros
     with pytest.raises(gr.Error, match="malformed SSML at line 1, column 1"):
-        handler("Hi <there>", "p225", "", "griffinlim", 1.0, True)
+        finished(handler("Hi <there>", "p225", "", "griffinlim", 1.0, True))
 
 
 @pytest.mark.parametrize("mix, message", [
@@ -81,7 +87,7 @@ def test_ssml_switches_speakers_and_breaks_with_or_without_the_checkbox(voice):
 ])
 def test_a_bad_mix_is_a_message_not_a_traceback(handler, mix, message):
     with pytest.raises(gr.Error, match=message):
-        handler("Hi there.", "p225", mix, "world", 1.0)
+        finished(handler("Hi there.", "p225", mix, "world", 1.0))
 
 
 @pytest.mark.parametrize("text, message", [
@@ -92,7 +98,7 @@ def test_a_bad_mix_is_a_message_not_a_traceback(handler, mix, message):
 def test_empty_and_over_limit_text_are_refused_before_synthesis(handler, text, message):
     started = time.perf_counter()
     with pytest.raises(gr.Error, match=message):
-        handler(text, "p225", "", "griffinlim", 1.0)
+        finished(handler(text, "p225", "", "griffinlim", 1.0))
     assert time.perf_counter() - started < 0.5
     # the validator refuses the same text as a request arrives, before it waits in the queue
     verdicts = handler.validate(text, "p225", "", "griffinlim", 1.0)
@@ -225,3 +231,66 @@ def wait_until_serving(url, server, log, timeout=60):
         except OSError:
             time.sleep(0.3)
     pytest.fail(f"`tts demo` did not answer within {timeout} s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def in_process_demo(voice, max_chars=MAX_CHARS, **options):
+    """build_app + serve on a free port in this process, so a test can watch the voice it uses."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = build_app(voice, max_chars=max_chars)
+    serve(app, port=port, block=False, **options)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        app.close()
+
+
+def test_a_request_whose_client_is_killed_stops_and_frees_the_queue(voice_dir):
+    from gradio_client import Client
+
+    voice = Voice.load(voice_dir)
+    vocoder = voice.vocoder("griffinlim")
+    rendered = []
+    real_render = vocoder.render
+
+    def slow_render(utterances):  # 0.1 s a sentence: the 100-sentence request below takes 10 s or more
+        time.sleep(0.1)
+        rendered.append(len(utterances))
+        return real_render(utterances)
+
+    vocoder.render = slow_render
+    text = " ".join(f"Sentence {n} is here." for n in range(100))
+    with in_process_demo(voice, max_chars=len(text)) as url:
+        script = (f"from gradio_client import Client\nClient({url!r}, verbose=False).predict({text!r}, 'p225', '', "
+                  "'griffinlim', 1.0, False, api_name='/synthesize')")
+        client = subprocess.Popen([sys.executable, "-c", script])
+        deadline = time.monotonic() + 60
+        while len(rendered) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        client.kill()
+        client.wait()
+        time.sleep(1.0)
+        stopped_at = len(rendered)
+        time.sleep(1.0)
+        assert len(rendered) == stopped_at < 40  # it stopped within a second of the kill, not at sentence 100
+        started = time.monotonic()
+        result = Client(url, verbose=False).predict("Next one.", "p225", "", "griffinlim", 1.0, False,
+                                                    api_name="/synthesize")
+        assert time.monotonic() - started < 5 and phoneme_line(result[3]).startswith("phonemes: | n ˈɛ k s t")
+
+
+def test_the_files_the_page_wrote_are_swept(voice_dir, tmp_path, monkeypatch):
+    from gradio_client import Client
+
+    cache = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))  # read as the app is built, as `tts demo` arranges
+    with in_process_demo(Voice.load(voice_dir), cache_seconds=3) as url:
+        Client(url, verbose=False).predict("One.", "p225", "", "griffinlim", 1.0, False, api_name="/synthesize")
+        written = [p for p in cache.rglob("*") if p.is_file()]
+        assert len(written) >= 3  # at least the wav and two pictures, younger than 3 s
+        deadline = time.monotonic() + 20
+        while any(p.exists() for p in written) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(p.exists() for p in written) and not any(cache.iterdir())

@@ -78,6 +78,49 @@ def test_nothing_to_speak_is_a_usage_error(frontend, text):
         list(frontend.sentences(text))
 
 
+@pytest.mark.parametrize("text, dropped", [
+    ("中文", r"dropped 2 characters: '中' ×1, '文' ×1"),
+    ("😀 😀!", r"dropped 2 characters: '😀' ×2"),
+    ("\x1b[31m\x00", r"dropped 2 characters: '\\x1b\[31m' ×1, '\\x00' ×1"),
+])
+def test_nothing_to_speak_names_what_was_dropped(frontend, text, dropped):
+    with pytest.raises(UsageError, match=f"^nothing to speak.*{dropped}$") as one:
+        frontend(text)
+    with pytest.raises(UsageError, match=f"^nothing to speak.*{dropped}$") as whole:
+        list(frontend.sentences(text))
+    assert "\n" not in str(one.value) and "\n" not in str(whole.value)
+
+
+def test_dropped_characters_are_named_across_the_sentences_of_a_silent_text(frontend):
+    with pytest.raises(UsageError, match=r"dropped 3 characters: '😀' ×2, '中' ×1$"):
+        list(frontend.sentences("😀. 😀! 中?"))
+
+
+def test_date_order_is_a_frontend_option():
+    assert Frontend(date_order="day-first")("On 12/05/2026.").normalized == "On the twelfth of May twenty twenty-six."
+    assert Frontend()("On 12/05/2026.").normalized == "On December fifth, twenty twenty-six."
+    with pytest.raises(ValueError, match="date_order"):
+        Frontend(date_order="ymd")
+
+
+@pytest.mark.parametrize("text, past", [
+    ("I have read it.", True),
+    ("Have you read it?", True),
+    ("The book was read aloud.", True),
+    ("It's been read by millions.", True),
+    ("I haven't yet read it.", True),
+    ("I read it every day.", False),
+    ("I have to read it.", False),
+])
+def test_read_after_an_auxiliary_is_past_tense(frontend, text, past):
+    utterance = frontend(text)
+    assert "read" in utterance.words  # the word stays a word: normalized text and WER references are untouched
+    assert "read" in utterance.normalized
+    word = utterance.words.index("read")
+    spoken = [p for p, w in zip(utterance.phonemes, utterance.phoneme_words) if w == word]
+    assert spoken == (["ɹ", "ˈɛ", "d"] if past else ["ɹ", "ˈiː", "d"])
+
+
 def test_long_text_is_split_and_capped(frontend):
     text = "word " * 1000  # 5,000 characters without punctuation
     chunks = list(frontend.sentences(text))

@@ -124,6 +124,36 @@ def test_inline_phonemes_pass_through_verbatim():
     assert sorted(w for batch in log for w in batch) == ["now", "say"]
 
 
+def test_past_tense_read_is_chosen_from_context_before_the_word_cache():
+    log = []
+    g2p = spy_g2p(log)
+    present, past = g2p.phonemize("I read it"), g2p.phonemize("I have read it")
+    assert present.words == past.words[:1] + past.words[2:] and "read" in past.words
+    read = past.words.index("read")
+    assert tuple(s for s, w in zip(past.phonemes, past.word_of) if w == read) == ("ɹ", "ˈɛ", "d")
+    assert tuple(s for s, w in zip(present.phonemes, present.word_of) if w == 1) == ("d",)  # the spy's "read"
+    assert g2p.phonemize("I read it") == present  # the cache keeps the present-tense word
+
+
+@pytest.mark.parametrize("text", ["have read", "Has she read", "had not yet read", "was read", "were all read",
+                                  "it's been read", "to be read", "I've read", "hasn't read", "is READ"])
+def test_read_after_a_perfect_or_passive_auxiliary_is_red(text):
+    p = spy_g2p([]).phonemize(text)
+    assert p.phonemes[-3:] == ("ɹ", "ˈɛ", "d")
+
+
+@pytest.mark.parametrize("text", ["read", "I read", "have to read", "had him read", "was, read", "have a read",
+                                  "been read-only", "have reread", "did read", "I have read access"])
+def test_read_elsewhere_is_left_to_espeak(text):
+    p = spy_g2p([]).phonemize(text)
+    assert ("ɹ", "ˈɛ", "d") != p.phonemes[-3:]
+
+
+def test_a_lexicon_entry_for_read_wins_over_the_context():
+    g2p = spy_g2p([], lexicon=Lexicon({"read": "ɹ ˈiː d"}))
+    assert g2p.phonemize("have read").phonemes[-3:] == ("ɹ", "ˈiː", "d")
+
+
 def test_pause_tokens_and_word_of_are_exact():
     p = spy_g2p([]).phonemize("(Bad), dam... mad?! Tab; bat")
     assert p.words == ("Bad", "dam", "mad", "Tab", "bat")

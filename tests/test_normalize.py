@@ -39,6 +39,25 @@ def test_numbers(written, spoken):
 
 @check(
     [
+        ("1.5M users", "one point five million users"),
+        ("20M downloads", "twenty million downloads"),
+        ("2.5B and 3bn", "two point five billion and three billion"),
+        ("1.2k stars", "one point two thousand stars"),
+        ("3M and seat 12B", "three M and seat twelve B"),
+        ("4K video", "four K video"),
+        ("1.5MB", "one point five megabytes"),
+        ("3x faster", "three times faster"),
+        ("up 10x.", "up ten times."),
+        ("1920x1080", "one thousand nine hundred and twenty by one thousand and eighty"),
+        ("0x1F", "zero by one F"),
+    ]
+)
+def test_scales_and_multipliers(written, spoken):
+    assert said(written) == spoken
+
+
+@check(
+    [
         ("3-4 days", "three to four days"),
         ("10-20", "ten to twenty"),
         ("pages 10 – 20", "pages ten to twenty"),
@@ -165,6 +184,29 @@ def test_dates(written, spoken):
 
 @check(
     [
+        ("12/05/2026", "the twelfth of May twenty twenty-six"),
+        ("03/05/2024", "the third of May twenty twenty-four"),
+        ("12/25/2026", "December twenty-fifth, twenty twenty-six"),  # cannot be day first
+        ("2024-03-05", "March fifth, twenty twenty-four"),  # ISO is always year, month, day
+        ("March 5, 2024", "March fifth, twenty twenty-four"),
+    ]
+)
+def test_day_first_date_order(written, spoken):
+    assert normalize(written, date_order="day-first").text == spoken
+
+
+def test_month_first_is_the_default_date_order():
+    assert said("12/05/2026") == normalize("12/05/2026", date_order="month-first").text
+    assert said("12/05/2026") == "December fifth, twenty twenty-six"
+
+
+def test_unknown_date_order_is_a_value_error():
+    with pytest.raises(ValueError, match="date_order must be one of 'month-first', 'day-first'"):
+        normalize("12/05/2026", date_order="dmy")
+
+
+@check(
+    [
         ("3:30 pm", "three thirty P M"),
         ("10:05 p.m.", "ten oh five P M."),
         ("at 10:05 p.m. today", "at ten oh five P M today"),
@@ -185,8 +227,13 @@ def test_times(written, spoken):
     [
         ("Call 555-123-4567", "Call five five five, one two three, four five six seven"),
         ("(555) 123-4567", "five five five, one two three, four five six seven"),
-        ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
+        ("+44 20 7946 0958", "plus four four, two oh, seven nine four six, oh nine five eight"),
         ("call 555-1234", "call five five five, one two three four"),
+        ("call 555-0100", "call five five five, oh one oh oh"),
+        ("Call ext. 42", "Call extension forty-two"),
+        ("555-123-4567 ext 204", "five five five, one two three, four five six seven extension two oh four"),
+        ("Extension 7", "Extension seven"),
+        ("Ext. 12 is busy", "Extension twelve is busy"),
     ]
 )
 def test_phone_numbers(written, spoken):
@@ -263,6 +310,17 @@ def test_acronyms(written, spoken):
         ("I think I can", "I think I can"),
         ("Elizabeth I said", "Elizabeth I said"),
         ("Malcolm X", "Malcolm X"),
+        ("Malcolm X.", "Malcolm X."),
+        ("Elizabeth I", "Elizabeth the first"),
+        ("under Elizabeth I, England", "under Elizabeth the first, England"),
+        ("Elizabeth I's reign", "Elizabeth the first's reign"),
+        ("Charles I of England", "Charles the first of England"),
+        ("Queen Elizabeth I said", "Queen Elizabeth the first said"),
+        ("Pope Pius X", "Pope Pius the tenth"),
+        ("King Henry VIII", "King Henry the eighth"),
+        ("Then I.", "Then I."),
+        ("Only I?", "Only I?"),
+        ("When I met Elizabeth I was young", "When I met Elizabeth I was young"),
     ]
 )
 def test_roman_numerals(written, spoken):
@@ -323,14 +381,39 @@ def test_report_names_many_kinds_briefly():
 
 
 def test_invisible_characters_are_sanitized_not_dropped():
-    result = normalize("\ufeffab\u200bc\u200f d\x00e\u00ad\x1b \ud800f")
+    result = normalize("\ufeffab\u200bc\u200f de\u00ad \ud800f")
     assert result.text == "abc de f"
     assert result.report.dropped == {}
-    assert result.report.sanitized == dict.fromkeys("\ufeff\u200b\u200f\x00\u00ad\x1b\ud800", 1)
+    assert result.report.sanitized == dict.fromkeys("\ufeff\u200b\u200f\u00ad\ud800", 1)
     line = result.report.sanitized_line()
-    assert line.startswith("removed 7 invisible characters: U+0000 ×1, U+001B ×1, U+FEFF ZERO WIDTH NO-BREAK SPACE ×1")
+    assert line.startswith("removed 5 invisible characters: U+FEFF ZERO WIDTH NO-BREAK SPACE ×1")
     assert "U+200F RIGHT-TO-LEFT MARK ×1" in line and "U+D800 ×1" in line
     line.encode("utf-8")  # a lone surrogate is named, never printed
+
+
+@check(
+    [
+        ("Hello\x01\x1b[31m world\x7f", "Hello world"),
+        ("Hello\x00world", "Hello world"),
+        ("d\x00e\x1b f", "d e f"),
+        ("\x1b]0;my title\x07Done\x1b[0m.", "Done."),
+        ("\x1b]8;;http://x.org\x1b\\link\x1b]8;;\x1b\\ here", "link here"),
+        ("a\x9b1;2Hb\x85c", "a b c"),
+        ("\x1b]0;no end Done", ") zero; no end Done"),  # no terminator: only the ESC goes
+        ("page\x0cbreak\x0bhere", "page break here"),
+    ]
+)
+def test_control_characters_and_escape_sequences_are_separators(written, spoken):
+    assert said(written) == spoken
+
+
+def test_control_characters_and_escape_sequences_are_reported_as_dropped():
+    result = normalize("Hello\x01\x1b[31m world\x7f\x1b[31m\x1b]0;title\x07")
+    assert result.report.dropped == {"\x01": 1, "\x1b[31m": 2, "\x7f": 1, "\x1b]0;title\x07": 1}
+    assert result.report.sanitized == {}
+    assert result.report.warning_line() == (
+        "dropped 5 characters: '\\x1b[31m' ×2, '\\x01' ×1, '\\x7f' ×1, '\\x1b]0;title\\x07' ×1"
+    )
 
 
 def test_unspeakable_symbols_are_reported():

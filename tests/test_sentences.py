@@ -14,14 +14,22 @@ def test_splits_on_sentence_ends_but_not_abbreviations_or_decimals():
     assert list(split_sentences(text)) == [
         "Dr. Smith met J. R. Jones at 3.14 p.m. on Tuesday, e.g. near the lab.",
         'He said "hi!"',
-        "Then left;",
-        "pi is 3.14159.",
+        "Then left; pi is 3.14159.",
         "Apples, pears, etc. are fruit.",
         "We sell fruit etc.",
         "More?",
         "Yes!",
         "New paragraph",
     ]
+
+
+def test_a_semicolon_is_a_pause_not_a_sentence_end():
+    assert list(split_sentences("I came; I saw; I left. Then home.")) == ["I came; I saw; I left.", "Then home."]
+
+
+def test_an_extension_does_not_end_a_sentence_before_its_number():
+    assert list(split_sentences("Call 555-1234 ext. 42 today. Thanks.")) == ["Call 555-1234 ext. 42 today.", "Thanks."]
+    assert list(split_sentences("Dial the ext. Then wait.")) == ["Dial the ext.", "Then wait."]
 
 
 def test_empty_and_whitespace_give_no_chunks():

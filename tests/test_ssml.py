@@ -57,7 +57,7 @@ def test_text_around_inline_elements_stays_one_part():
     ("3rd", "ordinal", None, "third"),
     ("21", "ordinal", None, "twenty-first"),
     ("2026", "digits", None, "two zero two six"),
-    ("+1 555-0100", "telephone", None, "plus one, five five five, zero one zero zero"),
+    ("+1 555-0100", "telephone", None, "plus one, five five five, oh one oh oh"),
     ("12/05/2026", "date", None, "December fifth, twenty twenty-six"),
     ("12/05/2026", "date", "dmy", "the twelfth of May twenty twenty-six"),
     ("2026-12-05", "date", "ymd", "December fifth, twenty twenty-six"),

@@ -107,7 +107,7 @@ def test_full_disk_leaves_no_partial_file(voice_dir, tmp_path, capsys, monkeypat
 
     monkeypatch.setattr(soundfile.SoundFile, "write", full)
     assert synth(voice_dir, "Hello. Goodbye.", "-o", str(tmp_path / "x.wav")) == 1
-    assert "No space left on device; nothing was written" in capsys.readouterr().err
+    assert "x.wav: the disk is full; nothing was written" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

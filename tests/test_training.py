@@ -1,5 +1,6 @@
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -7,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from training_fixtures import Interrupted, TinyTask, tiny_config
+from training_fixtures import Interrupted, TinyTask, bit_rot, tiny_config
 
 from tts.checkpoint import load_state, load_weights
-from tts.errors import SpecMismatchError, TTSError
+from tts.errors import CorruptCheckpointError, SpecMismatchError, TTSError
 from tts.features import FeatureSpec
 from tts.training import TrainConfig, export_weights, train
 from tts.training import checkpoints as checkpoints_module
@@ -95,6 +96,91 @@ def test_resume_after_sigkill_matches_uninterrupted_run_exactly(uninterrupted, t
     )
 
 
+def test_kill_during_a_save_leaves_no_staging_behind_after_resume(uninterrupted, tmp_path):
+    killed = run_fixture_script({"out_dir": str(tmp_path), "kill_at_save": 3})  # inside the step-15 save
+    assert killed.returncode == -9, killed.stderr
+    root = tmp_path / "checkpoints"
+    assert any(p.name.startswith(".step-00000015.") for p in root.iterdir())
+    train(TinyTask(), tiny_config(tmp_path))
+    assert sorted(p.name for p in root.iterdir()) == ["latest", "step-00000015", "step-00000020"]
+    assert_same_tensors(final_weights(tmp_path), final_weights(uninterrupted))
+
+
+def test_stale_staging_is_removed_even_when_nothing_is_left_to_train(tmp_path):
+    train(TinyTask(), tiny_config(tmp_path, max_steps=10))
+    root = tmp_path / "checkpoints"
+    (root / ".step-00000015.x1y2z3").mkdir()
+    (root / ".step-00000015.x1y2z3" / "weights.safetensors").write_bytes(b"half")
+    (root / ".latest.a1b2c3.tmp").write_text("step-000")
+    train(TinyTask(), tiny_config(tmp_path, max_steps=10))
+    assert sorted(p.name for p in root.iterdir()) == ["latest", "step-00000005", "step-00000010"]
+
+
+def corrupt_state(step_dir):
+    state = step_dir / "state.pt"
+    state.write_bytes(random.Random(0).randbytes(state.stat().st_size))
+
+
+def test_corrupt_latest_state_resumes_from_the_newest_intact_checkpoint(uninterrupted, tmp_path, capsys):
+    train(TinyTask(), tiny_config(tmp_path))  # keeps step-00000015 and step-00000020
+    corrupt_state(tmp_path / "checkpoints/step-00000020")
+    capsys.readouterr()
+    assert train(TinyTask(), tiny_config(tmp_path)).step == 20
+    assert_same_tensors(final_weights(tmp_path), final_weights(uninterrupted))
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if "step-00000020" in line]
+    assert "corrupt" in line and "state.pt" in line and "resuming from step 15" in line
+    assert "good" not in err
+
+
+def test_bit_rot_in_the_latest_weights_is_caught_by_the_checksum(uninterrupted, tmp_path, capsys):
+    train(TinyTask(), tiny_config(tmp_path))
+    bit_rot(tmp_path / "checkpoints/step-00000020/weights.safetensors", 1.5)  # a finite, wrong number
+    capsys.readouterr()
+    train(TinyTask(), tiny_config(tmp_path))
+    assert_same_tensors(final_weights(tmp_path), final_weights(uninterrupted))
+    err = capsys.readouterr().err
+    assert "step-00000020" in err and "weights.safetensors" in err and "sha256" in err
+    assert "resuming from step 15" in err
+
+
+def test_nan_weights_without_checksums_are_not_resumed_from(tmp_path, capsys):
+    # A run written before checksums: NaN in its newest weights must not be trained on (the guard
+    # would then stop the run, calling that very checkpoint the one to go back to).
+    train(TinyTask(), tiny_config(tmp_path))
+    latest = tmp_path / "checkpoints/step-00000020"
+    for step_dir in (latest, tmp_path / "checkpoints/step-00000015"):
+        (step_dir / "SHA256SUMS").unlink()
+    bit_rot(latest / "weights.safetensors")
+    capsys.readouterr()
+    result = train(TinyTask(), tiny_config(tmp_path, max_steps=30, max_bad_steps=3))
+    assert result.step == 30 and result.skipped_steps == 0
+    err = capsys.readouterr().err
+    assert "step-00000020" in err and "NaN" in err and "resuming from step 15" in err
+    assert "good" not in err
+
+
+def test_no_intact_checkpoint_is_a_one_line_error_naming_the_folder(tmp_path):
+    train(TinyTask(), tiny_config(tmp_path))
+    root = tmp_path / "checkpoints"
+    for step_dir in root.glob("step-*"):
+        corrupt_state(step_dir)
+    with pytest.raises(CorruptCheckpointError) as caught:
+        train(TinyTask(), tiny_config(tmp_path))
+    message = str(caught.value)
+    assert str(root) in message and "step-00000015" in message and "step-00000020" in message
+    assert "\n" not in message and "good" not in message
+
+
+@pytest.mark.parametrize("progress_bar", [False, True])
+def test_a_resumed_run_says_where_it_resumes(tmp_path, capsys, progress_bar):
+    train(TinyTask(), tiny_config(tmp_path, max_steps=10, progress_bar=progress_bar))
+    assert "resuming" not in capsys.readouterr().err
+    train(TinyTask(), tiny_config(tmp_path, max_steps=20, progress_bar=progress_bar))
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "resuming" in line]
+    assert "resuming from step 10" in line and "step-00000010" in line
+
+
 def test_worker_processes_load_the_same_batches_as_the_main_process(uninterrupted, tmp_path):
     train(TinyTask(), tiny_config(tmp_path, num_workers=2))
     assert_same_tensors(final_weights(tmp_path), final_weights(uninterrupted))
@@ -142,8 +228,9 @@ def test_a_nan_step_is_skipped_counted_and_changes_nothing(tmp_path):
 
 def test_nan_steps_in_a_row_stop_training_and_keep_last_good_checkpoint(tmp_path):
     config = tiny_config(tmp_path, max_bad_steps=3)
-    with pytest.raises(TTSError, match=r"step 8: 3 steps in a row .*non-finite.*step-00000005"):
+    with pytest.raises(TTSError, match=r"step 8: 3 steps in a row .*non-finite.*step-00000005") as caught:
         train(TinyTask(nan_calls=range(6, 100)), config)
+    assert "resumes from" in str(caught.value)
     latest = CheckpointDir(tmp_path / "checkpoints", keep=1).latest()
     assert latest.name == "step-00000005"
     good = load_weights(latest / "weights.safetensors", kind="tiny").state_dict

@@ -2,13 +2,15 @@
 
 Run as a script (`python training_fixtures.py '<json>'`, optionally under torchrun) it trains the
 task with the TrainConfig fields and TinyTask options given in the JSON; `dump_dir` makes every
-rank save its final weights and count the checkpoint files it wrote.
+rank save its final weights and count the checkpoint files it wrote; `kill_at_save` SIGKILLs the
+process when it is about to write the resume state of that save (1 = the first).
 """
 
 import json
 import os
 import random
 import signal
+import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +106,14 @@ class TinyTask(Task):
         return loss, {"mse": loss.detach()}
 
 
+def bit_rot(path, value=float("nan")):
+    """Overwrite the last float32 of a weights file (the end of its tensor data) with `value`: the
+    file still parses, as after bit-rot on a disk; only a number is wrong."""
+    data = bytearray(Path(path).read_bytes())
+    data[-4:] = struct.pack("<f", value)
+    Path(path).write_bytes(bytes(data))
+
+
 def tiny_config(out_dir, **overrides):
     """A fast TrainConfig exercising shuffling, warmup + cosine decay, clipping and EMA."""
     values = dict(
@@ -132,10 +142,13 @@ def _main(options):
 
     task = TinyTask(**options.pop("task", {}))
     dump_dir = options.pop("dump_dir", None)
+    kill_at_save = options.pop("kill_at_save", None)
     config = tiny_config(**options)
     writes = []
     for name in ("save_weights", "save_state"):  # count this process's checkpoint writes
         setattr(checkpoints, name, _recording(getattr(checkpoints, name), writes))
+    if kill_at_save:
+        checkpoints.save_state = _killing(checkpoints.save_state, kill_at_save)
     with distributed_session(config.device) as dist:
         trainer = Trainer(task, config, dist)
         trainer.run()
@@ -152,6 +165,18 @@ def _recording(write, paths):
         return write(path, *args, **kwargs)
 
     return recorded_write
+
+
+def _killing(write, at_call):
+    calls = []
+
+    def write_or_die(path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == at_call:  # the weights of this save are written, its state is not
+            os.kill(os.getpid(), signal.SIGKILL)
+        return write(path, *args, **kwargs)
+
+    return write_or_die
 
 
 if __name__ == "__main__":

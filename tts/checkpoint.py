@@ -75,7 +75,7 @@ def load_weights(path, *, kind=None, spec=None):
             raw_metadata = f.metadata() or {}
             state_dict = {key: f.get_tensor(key) for key in f.keys()}
     except safetensors.SafetensorError as error:
-        raise _corrupt(path, _describe_unreadable(path, error)) from None
+        raise corrupt_error(path, _describe_unreadable(path, error)) from None
     metadata = migrate(raw_metadata, source=path)
     checkpoint = Checkpoint(
         state_dict=state_dict,
@@ -96,11 +96,11 @@ def load_weights(path, *, kind=None, spec=None):
 def migrate(metadata, *, source):
     """Return `metadata` upgraded to FORMAT_VERSION; the one place old formats are handled."""
     if "format_version" not in metadata:
-        raise _corrupt(source, "safetensors file without a tts format_version (not a tts checkpoint)")
+        raise corrupt_error(source, "safetensors file without a tts format_version (not a tts checkpoint)")
     try:
         version = int(metadata["format_version"])
     except ValueError:
-        raise _corrupt(source, f"format_version {metadata['format_version']!r} is not an integer") from None
+        raise corrupt_error(source, f"format_version {metadata['format_version']!r} is not an integer") from None
     if version > FORMAT_VERSION:
         raise TTSError(
             f"checkpoint {source} has format version {version}, newer than this toolkit's "
@@ -108,12 +108,12 @@ def migrate(metadata, *, source):
         )
     while version < FORMAT_VERSION:
         if version not in UPGRADES:
-            raise _corrupt(source, f"unknown format version {version}")
+            raise corrupt_error(source, f"unknown format version {version}")
         metadata = UPGRADES[version](dict(metadata))
         version = int(metadata["format_version"])
     missing = [key for key in ("kind", "config", "spec") if key not in metadata]
     if missing:
-        raise _corrupt(source, f"metadata lacks {missing}")
+        raise corrupt_error(source, f"metadata lacks {missing}")
     return metadata
 
 
@@ -142,6 +142,13 @@ def require_fit(expected, state_dict, *, source):
         raise TTSError(f"checkpoint {source} does not fit the model: " + "; ".join(problems))
 
 
+def require_finite(state_dict, *, source):
+    """Refuse weights with NaN or infinity: bit-rot or a diverged run, never a point to train on."""
+    for key, value in state_dict.items():
+        if value.is_floating_point() and not torch.isfinite(value).all():
+            raise corrupt_error(source, f"tensor {key!r} holds NaN or infinite values")
+
+
 def apply_weights(model, state_dict, *, source):
     """Load `state_dict` into `model` after checking that every key and shape matches."""
     require_fit(model.state_dict(), state_dict, source=source)
@@ -160,7 +167,7 @@ def load_state(path):
     path = Path(path)
     _require_readable(path)
     if path.stat().st_size == 0:
-        raise _corrupt(path, "empty file (0 bytes)")
+        raise corrupt_error(path, "empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
             # torch's note about foreign pickle protocols is noise next to our own error.
@@ -168,9 +175,9 @@ def load_state(path):
             return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         # torch's own message suggests weights_only=False, which is exactly what must not be done.
-        raise _corrupt(path, "holds objects other than tensors and plain data; refused unloaded") from None
+        raise corrupt_error(path, "holds objects other than tensors and plain data; refused unloaded") from None
     except Exception as error:  # truncation shows up as RuntimeError, EOFError, ValueError...
-        raise _corrupt(path, f"not a complete torch file ({_one_line(error)})") from None
+        raise corrupt_error(path, f"not a complete torch file ({_one_line(error)})") from None
 
 
 def _plain_config(config):
@@ -214,7 +221,7 @@ def _parse_json(text, path, field):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise _corrupt(path, f"metadata {field} is not JSON ({_one_line(error)})") from None
+        raise corrupt_error(path, f"metadata {field} is not JSON ({_one_line(error)})") from None
 
 
 def _parse_spec(text, path):
@@ -224,14 +231,15 @@ def _parse_spec(text, path):
     try:
         return FeatureSpec.from_dict(data)
     except (TTSError, TypeError) as error:
-        raise _corrupt(path, f"metadata spec is invalid ({_one_line(error)})") from None
+        raise corrupt_error(path, f"metadata spec is invalid ({_one_line(error)})") from None
 
 
 def _one_line(error):
     return " ".join(str(error).split()) or type(error).__name__
 
 
-def _corrupt(path, reason):
+def corrupt_error(path, reason):
+    """The one-line CorruptCheckpointError every checkpoint check raises."""
     return CorruptCheckpointError(f"corrupt checkpoint {path}: {reason}")
 
 

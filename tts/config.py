@@ -4,15 +4,18 @@
     config = apply_overrides(config, ["train.lr=3e-4", "model.mel_encoder.layers=4"])
 
 A field whose type is a dataclass is built from its dict recursively (FeatureSpec through its own
-`from_dict`, which validates it); unknown keys are an error naming the known ones, so a typo in a
-YAML file or an override never passes silently. A partial section fills in from the field's own
-default (a run config's `train` starts from that model's training defaults, not TrainConfig's),
-so leaving a key out of a YAML file never changes what it means.
+`from_dict`, which validates it); unknown keys are an error naming the known ones, and a value
+must fit its field's type (a number written as text, as YAML 1.1 reads `3e-4`, is read as one), so
+a typo in a YAML file or an override never passes silently. A partial section fills in from the
+field's own default (a run config's `train` starts from that model's training defaults, not
+TrainConfig's), so leaving a key out of a YAML file never changes what it means. What is wrong in
+a YAML file or an override is a UsageError (exit 2); in stored configs it stays a TTSError.
 """
 
 import dataclasses
 import json
 import math
+import types
 import typing
 from pathlib import Path
 
@@ -28,8 +31,6 @@ def config_from_dict(cls, data, *, where=None):
         return data
     if not isinstance(data, dict):
         raise TTSError(f"{where}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
-    if hasattr(cls, "from_dict"):
-        return cls.from_dict(data)  # FeatureSpec, TrainConfig: they validate their own fields
     known = {field.name: field for field in dataclasses.fields(cls) if field.init}
     unknown = sorted(set(data) - set(known))
     if unknown:
@@ -41,6 +42,8 @@ def config_from_dict(cls, data, *, where=None):
         if isinstance(value, dict) and dataclasses.is_dataclass(default):
             value = _merged(config_to_dict(default), value)
         values[name] = _convert(hints[name], value, f"{where}.{name}")
+    if hasattr(cls, "from_dict"):
+        return cls.from_dict(values)  # FeatureSpec, TrainConfig: they validate their own fields
     return cls(**values)
 
 
@@ -65,10 +68,10 @@ def load_config(cls, path):
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise TTSError(f"{path}: no such config file") from None
+        raise UsageError(f"{path}: no such config file") from None
     except yaml.YAMLError as error:
-        raise TTSError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
-    return config_from_dict(cls, data, where=str(path))
+        raise UsageError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
+    return _users_config(cls, data, where=str(path))
 
 
 def apply_overrides(config, overrides):
@@ -82,12 +85,20 @@ def apply_overrides(config, overrides):
         node = data
         for part in parents:
             if not isinstance(node.get(part), dict):
-                raise TTSError(f"override {override!r}: {part!r} is not a config section")
+                raise UsageError(f"override {override!r}: {part!r} is not a config section")
             node = node[part]
         if leaf not in node:
-            raise TTSError(f"override {override!r}: unknown field {leaf!r}; known fields are {sorted(node)}")
+            raise UsageError(f"override {override!r}: unknown field {leaf!r}; known fields are {sorted(node)}")
         node[leaf] = _typed(yaml.safe_load(text), text, node[leaf], override)
-    return config_from_dict(type(config), data)
+    return _users_config(type(config), data)
+
+
+def _users_config(cls, data, *, where=None):
+    """config_from_dict for a config the user wrote: whatever is wrong in it is a usage error."""
+    try:
+        return config_from_dict(cls, data, where=where)
+    except TTSError as error:
+        raise UsageError(str(error)) from None
 
 
 def _typed(value, text, current, override):
@@ -97,16 +108,13 @@ def _typed(value, text, current, override):
         return value
     if isinstance(current, str):
         return text
-    if isinstance(current, bool) or isinstance(value, bool):
-        if isinstance(current, bool) and isinstance(value, bool):
-            return value
-    elif isinstance(current, (int, float)):
-        number = _number(text)  # YAML 1.1 reads 3e-4 as text
-        if number is not None and (isinstance(current, float) or number == int(number)):
-            return type(current)(number)
-    elif isinstance(current, (list, dict)) and isinstance(value, type(current)):
-        return value
-    raise TTSError(f"override {override!r}: expected {type(current).__name__}, got {value!r}")
+    if isinstance(current, (bool, int, float)):
+        typed = _scalar(type(current), value)
+    else:
+        typed = value if isinstance(current, (list, dict)) and isinstance(value, type(current)) else None
+    if typed is None:
+        raise UsageError(f"override {override!r}: expected {type(current).__name__}, got {value!r}")
+    return typed
 
 
 def config_to_dict(config):
@@ -122,10 +130,47 @@ def _number(text):
     return number if math.isfinite(number) else None
 
 
+def _scalar(kind, value):
+    """`value` as a field of type `kind` (bool, int, float or str) holds it; None if it cannot."""
+    if kind in (bool, str):
+        return value if isinstance(value, kind) else None
+    if isinstance(value, bool):
+        return None
+    number = _number(value) if isinstance(value, (str, float)) else value  # YAML 1.1 reads 3e-4 as text
+    if not isinstance(number, (int, float)) or (kind is int and number != int(number)):
+        return None
+    return kind(number)
+
+
 def _convert(hint, value, where):
-    origin = typing.get_origin(hint)
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+    """`value` as a field of type `hint` holds it, or a TTSError naming the field."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
         return config_from_dict(hint, value, where=where)
-    if origin is tuple and isinstance(value, list):
-        return tuple(value)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        others = [arg for arg in args if arg is not type(None)]
+        return value if value is None or len(others) > 1 else _convert(others[0], value, where)
+    if origin is tuple and isinstance(value, (list, tuple)):
+        return _tuple(args, value, where)
+    if hint in (bool, int, float, str):
+        typed = _scalar(hint, value)
+        if typed is None:
+            raise TTSError(f"{where}: expected {hint.__name__}, got {value!r}{_quoting_hint(hint, value)}")
+        return typed
     return value
+
+
+def _tuple(args, value, where):
+    if len(args) == 2 and args[1] is Ellipsis:
+        hints = [args[0]] * len(value)
+    elif len(args) == len(value):
+        hints = args
+    else:
+        return tuple(value)  # a wrong length: the class's own check says what it wants
+    return tuple(_convert(hint, item, f"{where}[{i}]") for i, (hint, item) in enumerate(zip(hints, value)))
+
+
+def _quoting_hint(hint, value):
+    if hint is str and isinstance(value, bool):
+        return " (YAML reads on/off/yes/no as booleans: quote the text)"
+    return ""

@@ -28,6 +28,7 @@ from tts.speaker_selection import parse_speaker, resolve_speaker
 from tts.training.precision import inference_dtype
 from tts.voice_plan import Silence, plan_text
 from tts.voice_files import VoiceFiles, default_voice_dir
+from tts.voice_integrity import verify_voice
 
 SENTENCE_GAP_SECONDS = 0.15  # silence between sentences in one synthesized text
 BATCH_SENTENCES = 8  # sentences run through the acoustic model and vocoder together
@@ -47,6 +48,13 @@ class Synthesis:
     def seconds(self):
         return len(self.audio) / self.sample_rate
 
+    @classmethod
+    def joined(cls, chunks):
+        """One Synthesis of a stream's chunks (at least one): audio end to end, timings added up."""
+        timings = {stage: sum(chunk.timings.get(stage, 0.0) for chunk in chunks) for stage in STAGES}
+        utterances = tuple(u for chunk in chunks for u in chunk.utterances)
+        return cls(np.concatenate([chunk.audio for chunk in chunks]), chunks[0].sample_rate, utterances, timings)
+
 
 class Voice:
     def __init__(self, files: VoiceFiles, frontend, acoustic_model):
@@ -59,8 +67,9 @@ class Voice:
         self._vocoder_lock = threading.Lock()  # threads asking for the same vocoder load it once
 
     @classmethod
-    def load(cls, path=None):
-        """The voice in directory `path` (default: the bundled voice)."""
+    def load(cls, path=None, *, date_order="month-first"):
+        """The voice in directory `path` (default: the bundled voice). date_order: how numeric dates
+        read, "month-first" (12/05/2026 is December fifth) or "day-first" (the twelfth of May)."""
         # Imported here so that `tts` commands without synthesis never import the frontend.
         from frontends.duration.model import DurationModel
         from frontends.frontend import Frontend
@@ -68,6 +77,7 @@ class Voice:
         from tts.acoustic.model import AcousticModel
 
         files = VoiceFiles.read(default_voice_dir() if path is None else path)
+        verify_voice(files)  # checksums and finite weights, before any model is built
         duration_model = DurationModel.load(files.path(files.duration_model))
         acoustic_model = AcousticModel.load(files.path(files.acoustic_model), spec=duration_model.spec)
         _require_speakers(files.speakers, duration_model.config.speakers, "the duration model")
@@ -75,7 +85,8 @@ class Voice:
         if tuple(acoustic_model.config.symbols) != tuple(duration_model.config.symbols):
             raise TTSError(f"{files.root}: the duration and acoustic models use different phoneme inventories")
         lexicon = Lexicon.load(files.path(files.lexicon)) if files.lexicon else None
-        return cls(files, Frontend(lexicon=lexicon, duration_model=duration_model), acoustic_model)
+        frontend = Frontend(lexicon=lexicon, duration_model=duration_model, date_order=date_order)
+        return cls(files, frontend, acoustic_model)
 
     @property
     def name(self):
@@ -120,11 +131,8 @@ class Voice:
 
     def synthesize(self, text, *, ssml=False, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0):
         """All of `text` (split into sentences) as one waveform, with its Utterances and timings."""
-        chunks = list(self.stream(text, ssml=ssml, speaker=speaker, vocoder=vocoder, speed=speed,
-                                  pitch_shift=pitch_shift, batch_sentences=BATCH_SENTENCES))
-        timings = {stage: sum(chunk.timings.get(stage, 0.0) for chunk in chunks) for stage in STAGES}
-        utterances = tuple(u for chunk in chunks for u in chunk.utterances)
-        return Synthesis(np.concatenate([chunk.audio for chunk in chunks]), self.sample_rate, utterances, timings)
+        return Synthesis.joined(list(self.stream(text, ssml=ssml, speaker=speaker, vocoder=vocoder, speed=speed,
+                                                 pitch_shift=pitch_shift, batch_sentences=BATCH_SENTENCES)))
 
     def stream(self, text, *, ssml=False, speaker=0, vocoder=None, speed=1.0, pitch_shift=0.0, batch_sentences=1,
                chunk_frames=None):
@@ -202,7 +210,7 @@ class Voice:
         timings["vocoder"] = time.perf_counter() - started
         share = {stage: seconds / len(batch) for stage, seconds in timings.items()}
         for index, (utterance, wav) in enumerate(zip(batch, waves)):
-            wav = _clipped(wav, gain)
+            wav = _clipped(_finite(wav, vocoder), gain)
             audio = np.concatenate([opening if index == 0 else gap, wav])
             yield Synthesis(audio, self.sample_rate, (utterance.with_(wav=wav, sample_rate=self.sample_rate),), share)
 
@@ -211,7 +219,8 @@ class Voice:
         started = time.perf_counter()
         for piece in vocoder.stream(utterance, chunk_frames=chunk_frames):
             timings["vocoder"] = time.perf_counter() - started
-            yield Synthesis(np.concatenate([opening, _clipped(piece, gain)]), self.sample_rate, carried, timings)
+            yield Synthesis(np.concatenate([opening, _clipped(_finite(piece, vocoder), gain)]), self.sample_rate,
+                            carried, timings)
             carried, opening = (), opening[:0]
             timings = {"frontend": 0.0, "acoustic": 0.0}
             started = time.perf_counter()
@@ -225,6 +234,10 @@ class Voice:
         )
         if part.pitch_hz:
             results = [self._at_pitch(u, result, part) for u, result in zip(utterances, results)]
+        for mel, _ in results:
+            if not np.isfinite(mel).all():
+                raise TTSError("the acoustic model produced NaN or infinite values; its weights may be corrupt "
+                               "(`tts doctor --voice DIR` checks them); nothing was written")
         return [u.with_(mel=mel, f0=f0) for u, (mel, f0) in zip(utterances, results)]
 
     def _at_pitch(self, utterance, result, part):
@@ -249,6 +262,14 @@ class Voice:
 
     def _silence(self, seconds):
         return np.zeros(int(round(seconds * self.sample_rate)), dtype=np.float32)
+
+
+def _finite(wav, vocoder):
+    wav = np.asarray(wav, dtype=np.float32)
+    if not np.isfinite(wav).all():
+        raise TTSError(f"vocoder {vocoder.name!r} produced NaN or infinite samples; its weights may be corrupt "
+                       "(`tts doctor --voice DIR` checks them); nothing was written")
+    return wav
 
 
 def _clipped(wav, gain):

@@ -12,6 +12,7 @@ is built in a temporary directory beside `out` and moved into place whole, then 
 check, so a failed build leaves nothing behind.
 """
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from tts.corpora.speakers import METADATA, read_speaker_table
 from tts.errors import TTSError
 from tts.training.checkpoints import export_weights, find_step_dir
 from tts.voice_files import VoiceFiles
+from tts.voice_integrity import component_checksums
 
 
 def build_voice(out, *, duration, acoustic, vocoders, default_vocoder, speaker_table, name=None,
@@ -48,6 +50,7 @@ def build_voice(out, *, duration, acoustic, vocoders, default_vocoder, speaker_t
             default_vocoder=default_vocoder, lexicon="lexicon.tsv" if lexicon is not None else None,
             extra={"sources": _sources(duration=duration, acoustic=acoustic, **vocoders), **(extra or {})},
         )
+        voice = dataclasses.replace(voice, checksums=component_checksums(voice))
         voice.write()
         _check_loads(staging, vocoders)
         if out.exists():

@@ -9,7 +9,8 @@
       "acoustic_model": "acoustic.safetensors",
       "vocoders": {"griffinlim": "griffinlim.json", "wavenet": "wavenet.safetensors", "concat": "units"},
       "default_vocoder": "griffinlim",
-      "lexicon": null
+      "lexicon": null,
+      "checksums": {"duration.safetensors": "<sha256>", ...}   # tts.voice_integrity
     }
 
 Every path is relative to the directory and must stay inside it, so a voice someone hands you
@@ -27,6 +28,7 @@ from tts.registry import VALID_NAME
 
 VOICE_FILE = "voice.json"
 FORMAT_VERSION = 1
+REQUIRED_KEYS = ("name", "speakers", "duration_model", "acoustic_model", "vocoders", "default_vocoder")
 
 
 def default_voice_dir():
@@ -47,10 +49,16 @@ class VoiceFiles:
     lexicon: Optional[str] = None
     format_version: int = FORMAT_VERSION
     extra: dict = field(default_factory=dict)  # anything else recorded (training steps, figures)
+    checksums: dict = field(default_factory=dict)  # component -> sha256, verified at load (none: not checked)
 
     @property
     def speakers(self):
         return tuple(info["id"] for info in self.speaker_info)
+
+    def components(self):
+        """The relative paths of every file or folder voice.json names."""
+        listed = (self.duration_model, self.acoustic_model, *self.vocoders.values(), self.lexicon)
+        return tuple(dict.fromkeys(relative for relative in listed if relative is not None))
 
     def path(self, relative):
         """`relative` inside the voice directory; refuses anything that would leave it."""
@@ -64,6 +72,8 @@ class VoiceFiles:
     def read(cls, root):
         root = Path(root)
         source = root / VOICE_FILE
+        if root.exists() and not root.is_dir():
+            raise TTSError(f"{root} is a file; a voice is a directory holding {VOICE_FILE}")
         try:
             data = json.loads(source.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -73,6 +83,10 @@ class VoiceFiles:
         if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
             raise TTSError(f"{source}: expected a voice description with format_version {FORMAT_VERSION}")
         data.pop("format_version")
+        missing = [key for key in REQUIRED_KEYS if key not in data]
+        if missing:
+            raise TTSError(f"{source}: missing {', '.join(repr(key) for key in missing)}; "
+                           f"a voice description names {', '.join(REQUIRED_KEYS)}")
         try:
             data["speaker_info"] = tuple(dict(info) for info in data.pop("speakers"))
             files = cls(root=root, **data)
@@ -91,8 +105,8 @@ class VoiceFiles:
         bad = [name for name in self.vocoders if not VALID_NAME.match(name)]
         if bad:
             raise TTSError(f"{source}: invalid vocoder names {bad}")
-        for relative in (self.duration_model, self.acoustic_model, *self.vocoders.values(), self.lexicon):
-            if relative is not None and not self.path(relative).exists():
+        for relative in self.components():
+            if not self.path(relative).exists():
                 raise TTSError(f"{source}: names {relative!r}, which is missing from the voice directory")
 
     def write(self):
@@ -108,5 +122,6 @@ class VoiceFiles:
             "default_vocoder": self.default_vocoder,
             "lexicon": self.lexicon,
             "extra": self.extra,
+            "checksums": self.checksums,
         }
         write_text_atomic(self.root / VOICE_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

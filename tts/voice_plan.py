@@ -13,6 +13,7 @@ from typing import Optional
 from tts.errors import UsageError
 
 MIN_SPEED, MAX_SPEED = 0.25, 4.0
+MAX_PITCH_SHIFT = 12.0  # semitones either way: an octave; past it the acoustic model leaves what it learned
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,16 @@ def check_speed(speed):
         raise UsageError(f"speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}, got {speed!r}")
 
 
+def check_pitch_shift(pitch_shift):
+    if not isinstance(pitch_shift, (int, float)) or not -MAX_PITCH_SHIFT <= pitch_shift <= MAX_PITCH_SHIFT:
+        raise UsageError(f"pitch shift must be between -{MAX_PITCH_SHIFT:g} and {MAX_PITCH_SHIFT:g} semitones, "
+                         f"got {pitch_shift!r}")
+
+
 def plan_text(text, *, ssml, speaker, speed, pitch_shift, resolve_speaker):
     """The Plan for `text`; speaker already resolved, resolve_speaker(name) for SSML's <voice>."""
     check_speed(speed)
+    check_pitch_shift(pitch_shift)
     if not ssml:
         return Plan((SpokenText(text, speaker, speed, pitch_shift),))
     from frontends.ssml import Pause, parse_ssml  # only SSML needs the parser
@@ -62,11 +70,15 @@ def plan_text(text, *, ssml, speaker, speed, pitch_shift, resolve_speaker):
         clamped = min(max(wanted, MIN_SPEED), MAX_SPEED)
         if clamped != wanted:
             warnings.append(f"prosody speed {wanted:.2f} is outside {MIN_SPEED:g}..{MAX_SPEED:g}; {clamped:g} is used")
+        shift = min(max(pitch_shift + style.semitones, -MAX_PITCH_SHIFT), MAX_PITCH_SHIFT)
+        if shift != pitch_shift + style.semitones:
+            warnings.append(f"prosody pitch {pitch_shift + style.semitones:+.1f} semitones is outside "
+                            f"±{MAX_PITCH_SHIFT:g}; {shift:+g} is used")
         parts.append(SpokenText(
             part.text,
             speaker if style.voice is None else resolve_speaker(style.voice),
             clamped,
-            pitch_shift + style.semitones,
+            shift,
             style.pitch_hz,
             0.0 if style.volume_db == -math.inf else 10.0 ** (style.volume_db / 20.0),
         ))

@@ -5,14 +5,17 @@
             writer.write(chunk.audio)
 
 A file is written to a temporary name beside it and renamed when the block ends without error, so
-a failed or interrupted synthesis (or a full disk) leaves no partial file. Standard output gets
+a failed or interrupted synthesis (or a full disk) leaves no partial file. An output that is a
+symbolic link is written through: the file it points at is replaced, and the link stays. Standard output gets
 16-bit PCM WAV: a header with the real length when `streaming` is off (the audio is held until
 the end), or an open-ended header (the length fields set to their maximum, which players and sox
 read as "until the end of the stream") when it is on, with every chunk flushed as it comes.
 """
 
 import contextlib
+import errno
 import os
+import shutil
 import struct
 import sys
 import tempfile
@@ -26,13 +29,14 @@ from tts.errors import TTSError, UsageError
 
 FORMATS = {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_16")}
 OPEN_ENDED = 0xFFFFFFFF
+FULL_DISK_BYTES = 64 * 1024  # less free space than this after a failed write: the disk filled up
 
 
 def check_output_path(output):
     """Refuse an output that cannot be written before any synthesis runs."""
     if output == "-":
         return
-    path = Path(output)
+    path = _written_path(output)
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name such as {path / 'out.wav'}")
     if path.suffix.lower() not in FORMATS:
@@ -51,18 +55,43 @@ def check_output_path(output):
 @contextlib.contextmanager
 def open_wav_writer(output, sample_rate, *, streaming=False):
     if output == "-":
-        writer = _StdoutWriter(sample_rate, streaming)
-        yield writer
-        writer.finish()
+        try:
+            writer = _StdoutWriter(sample_rate, streaming)
+            yield writer
+            writer.finish()
+        except BrokenPipeError:
+            raise  # the reader left: the CLI ends quietly
+        except OSError as error:
+            raise TTSError(f"cannot write standard output: {_reason(error, None)}") from None
         return
-    path = Path(output)
-    audio_format, subtype = FORMATS[path.suffix.lower()]
+    path = _written_path(output)
+    audio_format, subtype = FORMATS[Path(output).suffix.lower()]
     try:
         with atomic_path(path) as tmp:
             with soundfile.SoundFile(str(tmp), "w", sample_rate, 1, subtype, format=audio_format) as sound:
                 yield _FileWriter(sound)
     except (OSError, soundfile.SoundFileError) as error:
-        raise TTSError(f"cannot write {path}: {getattr(error, 'strerror', None) or error}; nothing was written") from None
+        raise TTSError(f"cannot write {path}: {_reason(error, path.parent)}; nothing was written") from None
+
+
+def _written_path(output):
+    """The file to replace: a symbolic link's target (the link stays), else the path itself."""
+    path = Path(output)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _reason(error, folder):
+    """What went wrong, in words; libsndfile says only "System error." when the disk fills up."""
+    if getattr(error, "errno", None) == errno.ENOSPC or (folder is not None and _is_full(folder)):
+        return "the disk is full"
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _is_full(folder):
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return False
 
 
 class _FileWriter:

@@ -13,7 +13,7 @@ and "page" only before a number.
 
 import re
 
-from frontends.normalize.context import ends_sentence, is_capitalized, word_after, word_before
+from frontends.normalize.context import ends_sentence, is_capitalized, looks_like_name, word_after, word_before
 
 PLACE_OR_TITLE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
 PLACE_OR_TITLE_DEFAULT = {"Dr": "doctor", "St": "street"}  # with no capitalised word on either side
@@ -35,11 +35,6 @@ GENERAL = {
 }  # fmt: skip
 GENERAL_WITHOUT_PERIOD = frozenset({"vs", "etc"})
 NEVER_SENTENCE_FINAL = frozenset({"e.g", "i.e", "vs", "cf", "viz", "a.k.a", "approx", "Fig", "fig", "Vol", "vol"})
-# Capitalised words that start sentences rather than names: "Elm St. The house ..." is a street.
-FUNCTION_WORDS = frozenset(
-    "The A An And But Or So If In On At To Of For With By From As It Its He She We They You I This "
-    "That These Those There Then When While Where What Who Why How My Our Your His Her Their Is Was".split()
-)
 
 _ALL = sorted({*PLACE_OR_TITLE, *TITLES, *GENERAL}, key=len, reverse=True)
 _ABBREVIATION = re.compile(
@@ -60,7 +55,7 @@ def _expand(match):
     word, period = match.group("word"), match.group("period")
     text, end = match.string, match.end()
     next_word = word_after(text, end)
-    before_name = is_capitalized(next_word) and next_word not in FUNCTION_WORDS
+    before_name = looks_like_name(next_word)  # "Elm St. The house ..." is a street
     if word in PLACE_OR_TITLE:
         title, place = PLACE_OR_TITLE[word]
         if before_name:

@@ -12,6 +12,11 @@ _FIRST_WORD = re.compile(r" ?([A-Za-z][A-Za-z']*)")
 # A period after an abbreviation also ends the sentence when nothing, a closing quote or bracket,
 # or a capitalised word follows.
 _SENTENCE_END_AFTER = re.compile(r"$|[\"')\]]| [A-Z]")
+# Capitalised words that start sentences rather than names.
+FUNCTION_WORDS = frozenset(
+    "The A An And But Or So If In On At To Of For With By From As It Its He She We They You I This "
+    "That These Those There Then When While Where What Who Why How My Our Your His Her Their Is Was".split()
+)
 
 
 def word_before(text, position):
@@ -33,3 +38,8 @@ def ends_sentence(text, position):
 
 def is_capitalized(word):
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def looks_like_name(word):
+    """True for a capitalised word that is not a sentence-initial function word ("Smith", not "Then")."""
+    return is_capitalized(word) and word not in FUNCTION_WORDS

@@ -5,9 +5,16 @@ twenty-four"; "5 March 2024", "5th of March" and "05.03.2024" (dots: day first) 
 March twenty twenty-four". A numeric date whose first part cannot be a month ("25/12/2024") is read
 day first. Impossible dates are left for the number passes. Month names must be capitalised, so
 "5 may" stays a verb.
+
+The order of a numeric date with slashes or dashes is a locale choice, DATE_ORDERS: "month-first"
+(the US, and the default: `expand_dates`) or "day-first" (the UK and most of the world:
+`expand_dates_day_first`, "12/05/2026" -> "the twelfth of May twenty twenty-six"). Either way a date
+that can only be read one way ("12/25/2026", "25/12/2026") is read that way, dots are day first and
+ISO dates are year, month, day.
 """
 
 import re
+from functools import partial
 
 from frontends.normalize.numbers import say_cardinal, say_digits, say_ordinal
 from frontends.normalize.years import say_year
@@ -34,8 +41,21 @@ _DAY_MONTH = re.compile(rf"(?:\b(?P<the>[Tt]he) )?(?<![0-9.,]){_DAY} (?:of )?(?P
 
 
 def expand_dates(text):
+    """Dates, numeric ones month first: "03/05/2024" is March fifth."""
+    return _expand(text, day_first_order=False)
+
+
+def expand_dates_day_first(text):
+    """Dates, numeric ones day first: "03/05/2024" is the third of May."""
+    return _expand(text, day_first_order=True)
+
+
+DATE_ORDERS = {"month-first": expand_dates, "day-first": expand_dates_day_first}
+
+
+def _expand(text, *, day_first_order):
     text = _ISO.sub(_say_iso, text)
-    text = _NUMERIC.sub(_say_numeric, text)
+    text = _NUMERIC.sub(partial(_say_numeric, day_first_order=day_first_order), text)
     text = _MONTH_DAY.sub(_say_month_day, text)
     return _DAY_MONTH.sub(_say_day_month, text)
 
@@ -59,14 +79,22 @@ def _say_iso(match):
     return month_first(month, day, say_year(int(match.group("year"))))
 
 
-def _say_numeric(match):
+def _say_numeric(match, *, day_first_order):
     first, second = int(match.group("first")), int(match.group("second"))
     year_words = _say_year_part(match.group("year"))
-    day_first_wanted = match.group("sep") == "." or (first > 12 and second <= 12)
+    day_first_wanted = _reads_day_first(first, second, match.group("sep"), day_first_order)
     month, day = (second, first) if day_first_wanted else (first, second)
     if not _is_valid(month, day):
         return match.group()
     return day_first(month, day, year_words) if day_first_wanted else month_first(month, day, year_words)
+
+
+def _reads_day_first(first, second, separator, day_first_order):
+    if separator == ".":
+        return True
+    if first > 12 or second > 12:  # only one reading can be a date
+        return first > 12
+    return day_first_order
 
 
 def _say_month_day(match):

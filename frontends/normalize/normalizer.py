@@ -1,18 +1,23 @@
 """`normalize(text) -> NormalizedText`: English text as the words a speaker would say.
 
 The passes run in a fixed order, each a pure str -> str function; the order is the contract:
-  sanitize          any str in: invisible and control characters out, emoji and other scripts reported
+  sanitize          any str in: control characters and escape sequences become spaces, invisible
+                    marks go, emoji, other scripts and the controls are reported
   decorations       "=====" dropped before "=" could be read as "equals"
   web, phone        before anything reads their dots, dashes and digits
   abbreviations     while "No. 5" and "p. 45" still have their digits; "Jan." becomes a month name
   dates, times      before money, units and ranges take their numbers apart
   decades           before units read the "s" of "1990s" as seconds
   money, units      before bare numbers: "$5m" is millions, "5 m" is meters
+  scales            after them ("5 MB", "3x4" are theirs), before "1.5M" is split into "1.5 M"
   ranges, fractions, ordinals, years            the remaining number shapes that need context
   roman             needs the capitals acronyms would spell
   symbols, letter/digit split, acronyms
   numbers           every digit left becomes words
   punctuation, filter, spacing                  only letters, spaces and kept punctuation remain
+
+One option is a locale choice: `date_order` ("month-first", the default, or "day-first") picks the
+dates pass that reads "12/05/2026"; the passes and their order stay the same.
 
 It never raises on a str: should a pass fail on some input no test foresaw, its input goes on
 unchanged and the report says which pass failed. Inline phonemes (`[[ h ə l oʊ ]]`) are the
@@ -32,6 +37,7 @@ from frontends.normalize import (
     phone,
     ranges,
     roman,
+    scales,
     symbols,
     times,
     units,
@@ -53,6 +59,7 @@ PASSES = (
     years.expand_decades,
     money.expand_money,
     units.expand_units,
+    scales.expand_scales,
     ranges.expand_ranges,
     fractions.expand_fractions,
     numbers.expand_ordinals,
@@ -70,10 +77,12 @@ DIGIT_PASSES = frozenset(
     {
         phone.expand_phone_numbers,
         dates.expand_dates,
+        dates.expand_dates_day_first,
         times.expand_times,
         years.expand_decades,
         money.expand_money,
         units.expand_units,
+        scales.expand_scales,
         ranges.expand_ranges,
         fractions.expand_fractions,
         numbers.expand_ordinals,
@@ -81,6 +90,11 @@ DIGIT_PASSES = frozenset(
         numbers.expand_numbers,
     }
 )
+# The dates pass is the only one a locale changes; the order of the passes stays the same.
+_PASSES_BY_DATE_ORDER = {
+    order: tuple(expand_dates if expand is dates.expand_dates else expand for expand in PASSES)
+    for order, expand_dates in dates.DATE_ORDERS.items()
+}
 _DIGIT = re.compile("[0-9]")
 _INLINE_SPLIT = re.compile(f"({INLINE_PHONEMES.pattern})")
 
@@ -96,23 +110,38 @@ class NormalizedText:
         return not has_words(self.text)
 
 
-def normalize(text):
-    """English text -> NormalizedText. Pure, deterministic, linear in the length of `text`."""
+def normalize(text, *, date_order="month-first"):
+    """English text -> NormalizedText. Pure, deterministic, linear in the length of `text`.
+
+    date_order: how "12/05/2026" reads, "month-first" (December fifth, the US reading) or
+    "day-first" (the twelfth of May); see dates.py.
+    """
     if not isinstance(text, str):
         raise TypeError(f"normalize() takes a str, not {type(text).__name__}")
+    check_date_order(date_order)
+    passes = _PASSES_BY_DATE_ORDER[date_order]
     report = ReportBuilder()
     # split() with a group keeps the inline phonemes: they sit at the odd positions
     pieces = _INLINE_SPLIT.split(text)
-    text = tidy_spacing(" ".join(piece if odd % 2 else _normalize_plain(piece, report) for odd, piece in enumerate(pieces)))
+    text = tidy_spacing(
+        " ".join(piece if odd % 2 else _normalize_plain(piece, report, passes) for odd, piece in enumerate(pieces))
+    )
     if text and not has_words(text):
         report.warn("nothing left to speak: only punctuation")
     return NormalizedText(text, report.build())
 
 
-def _normalize_plain(text, report):
+def check_date_order(date_order):
+    """Raise a ValueError naming the valid orders unless `date_order` is one of them."""
+    if date_order not in dates.DATE_ORDERS:
+        valid = ", ".join(repr(order) for order in dates.DATE_ORDERS)
+        raise ValueError(f"date_order must be one of {valid}, not {date_order!r}")
+
+
+def _normalize_plain(text, report, passes):
     text = drop_decorations(sanitize(text, report), report)
     has_digits = _DIGIT.search(text) is not None
-    for expand in PASSES:
+    for expand in passes:
         if has_digits or expand not in DIGIT_PASSES:
             text = _run_guarded(expand, text, report)
     return drop_unspeakable(text, report)

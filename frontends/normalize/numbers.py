@@ -39,8 +39,9 @@ def say_ordinal(value):
     return spoken(num2words(value, to="ordinal"))
 
 
-def say_digits(digits):
-    return " ".join(DIGIT_WORDS[int(digit)] for digit in digits)
+def say_digits(digits, *, zero="zero"):
+    """"042" -> "zero four two"; phone numbers pass zero="oh", as they are said."""
+    return " ".join(zero if digit == "0" else DIGIT_WORDS[int(digit)] for digit in digits)
 
 
 def say_number(written):

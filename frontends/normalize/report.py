@@ -1,9 +1,10 @@
 """What normalization could not speak, so nothing vanishes silently.
 
 - `dropped`: visible characters the frontend cannot speak (emoji, other scripts, stray symbols), as
-  user-perceived characters: a ZWJ family emoji or a flag counts once, not as its code points.
-- `sanitized`: invisible characters removed on purpose (BOM, zero-width and bidi marks, NUL and other
-  control characters, lone surrogates); the caller decides whether to mention them.
+  user-perceived characters: a ZWJ family emoji or a flag counts once, not as its code points; and
+  control characters, a terminal escape sequence ("\\x1b[31m") counting once.
+- `sanitized`: invisible characters removed on purpose (BOM, zero-width and bidi marks, soft hyphens,
+  lone surrogates); the caller decides whether to mention them.
 - `warnings`: anything else the caller should know ("nothing left to speak").
 """
 
@@ -76,9 +77,12 @@ class ReportBuilder:
 
 
 def describe(cluster):
-    """A printable, encodable name: the character itself in quotes (a ZWJ emoji sequence as one), or
-    U+XXXX NAME when it is invisible, combining or not valid text (a lone surrogate)."""
+    """A printable, encodable name: the character itself in quotes (a ZWJ emoji sequence as one),
+    control characters escaped ('\\x1b[31m'), or U+XXXX NAME when it is invisible, combining or not
+    valid text (a lone surrogate)."""
     first = cluster[0]
+    if unicodedata.category(first) == "Cc":
+        return ascii(cluster)
     if first.isprintable() and unicodedata.category(first) not in _NOT_SHOWN_ALONE:
         return f"'{cluster}'" if "'" not in cluster else f'"{cluster}"'
     return " ".join(_code_point(char) for char in cluster)

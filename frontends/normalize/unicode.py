@@ -1,9 +1,10 @@
 """Sanitizing: any str in, plain text out, never an exception.
 
 What happens to each kind of character:
-- ASCII control characters (NUL, ESC, ...) and invisible formatting marks (BOM, zero-width space,
-  ZWNJ, soft hyphen, bidi marks and embeddings), C1 controls and lone surrogates are removed and
-  recorded as *sanitized*. Tabs, CR/LF and other whitespace become single spaces.
+- Control characters (NUL, ESC, DEL, C1) and terminal escape sequences ("\\x1b[31m") become a space
+  and are recorded as *dropped* (see controls.py). Invisible formatting marks (BOM, zero-width space,
+  ZWNJ, soft hyphen, bidi marks and embeddings) and lone surrogates are removed without a trace in
+  the text and recorded as *sanitized*. Tabs, CR/LF and other whitespace become single spaces.
 - NFKC folds compatibility forms (full-width digits, ligatures, "…", "™", "℃"); superscript ² ³ and
   vulgar fractions are rewritten first so that "m²" and "1½" keep their meaning.
 - Curly quotes, guillemets and the odd hyphens and minus signs become ASCII.
@@ -16,6 +17,8 @@ import re
 import unicodedata
 from functools import partial
 
+from frontends.normalize.controls import drop_controls
+
 LATIN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 # Non-ASCII symbols that some pass verbalizes (money, units, maths); left over, they are dropped later.
 SPEAKABLE_SYMBOLS = "£€¥₹¢°′×÷±§¶©®≤≥≠≈‰μ–—"
@@ -23,7 +26,6 @@ SPEAKABLE_SYMBOLS = "£€¥₹¢°′×÷±§¶©®≤≥≠≈‰μ–—"
 SPACE, INVISIBLE, VISIBLE = "space", "invisible", "visible"
 ZERO_WIDTH_JOINER = "\u200d"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # \t \n \r are whitespace, kept as such
 _FOREIGN_RUN = re.compile(f"[^\x00-\x7f{LATIN_LETTERS}{SPEAKABLE_SYMBOLS}]+")
 _BEFORE_NFKC = re.compile("[²³º¼½¾⅐-⅞]")
 _WHITESPACE = re.compile(r"\s+")
@@ -45,8 +47,7 @@ _COMBINING_CATEGORIES = frozenset({"Mn", "Mc", "Me"})
 
 def sanitize(text, report):
     """The cleaned text, whitespace collapsed; removed and dropped characters go to `report`."""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(partial(_record_sanitized, report), text)
+    text = drop_controls(text, report)
     if not text.isascii():
         if _BEFORE_NFKC.search(text):
             text = _BEFORE_NFKC.sub(_keep_meaning, text)
@@ -116,11 +117,6 @@ def _is_variation_selector(char):
 
 def _is_regional_indicator(char):
     return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def _record_sanitized(report, match):
-    report.sanitize(match.group())
-    return ""
 
 
 def _keep_meaning(match):

@@ -6,6 +6,8 @@ line on stderr and their exit code; nothing else is caught, so bugs keep their t
 """
 
 import argparse
+import os
+import signal
 import sys
 
 from tts.cli import (
@@ -13,6 +15,7 @@ from tts.cli import (
 )
 from tts.errors import TTSError
 
+SIGPIPE_STATUS = 128 + signal.SIGPIPE  # 141: what a shell reports for a process a closed pipe ended
 SUBCOMMANDS = (synth, speakers, demo, serve, phonemize, corpus, train, align, build_units, build_voice, vocoders, evaluate, system)
 
 
@@ -35,6 +38,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("tts: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output left (`tts synth -o - | head -c 100`): end quietly, as Unix tools
+        # killed by SIGPIPE do, and keep Python's exit-time flush from failing on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_STATUS
     return status or 0
 
 

@@ -22,7 +22,9 @@ def register(subparsers):
     parser.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="OUT.wav",
                         help=f"where to write the audio (.wav or .flac; - for stdout; default {DEFAULT_OUTPUT})")
     parser.add_argument("--speed", type=float, default=1.0, help="speaking rate: 2 is twice as fast (0.25 .. 4)")
-    parser.add_argument("--pitch-shift", type=float, default=0.0, metavar="SEMITONES", help="raise or lower the pitch")
+    parser.add_argument("--pitch-shift", type=float, default=0.0, metavar="SEMITONES", help="raise or lower the pitch (-12 .. 12)")
+    parser.add_argument("--date-order", choices=("month-first", "day-first"), default="month-first",
+                        help="how 12/05/2026 reads: December fifth (month-first, the default) or the twelfth of May")
     parser.add_argument("--ssml", action="store_true",
                         help="read the text as SSML (automatic when it starts with <speak>)")
     parser.add_argument("--stream", action="store_true",
@@ -44,7 +46,7 @@ def run(args):
 
     text = read_text(args)
     check_output_path(args.output)
-    voice = Voice.load(args.voice)
+    voice = Voice.load(args.voice, date_order=args.date_order)
     speaker = voice.resolve_speaker(args.speaker)
     vocoder = voice.vocoder(args.vocoder)  # an unknown or broken vocoder fails before any text is rendered
     started = time.perf_counter()

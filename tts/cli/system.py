@@ -8,7 +8,8 @@ from tts.system_tools import install_hint, survey
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("doctor", help="check the installation and the system programs")
+    parser = subparsers.add_parser("doctor", help="check the installation, the system programs and a voice")
+    parser.add_argument("--voice", metavar="DIR", help="the voice whose files to verify (default: the bundled voice)")
     parser.set_defaults(func=run)
 
 
@@ -27,4 +28,20 @@ def run(args):
     print(f"  vocoders: {', '.join(found.plugins) or 'none'}")
     for problem in found.problems:
         print(f"  plugin problem: {problem}")
-    return 1 if missing else 0
+    return 1 if missing or not _voice_verifies(args.voice) else 0
+
+
+def _voice_verifies(path):
+    from tts.errors import TTSError
+    from tts.voice_files import VoiceFiles, default_voice_dir
+    from tts.voice_integrity import verify_voice
+
+    try:
+        files = VoiceFiles.read(path or default_voice_dir())
+        verify_voice(files)
+    except TTSError as error:
+        print(f"  voice PROBLEM: {error}")
+        return False
+    checked = "checksums verified" if files.checksums else "no checksums recorded"
+    print(f"  voice {files.name!r}: {len(files.components())} components, weights finite, {checked}")
+    return True

@@ -2,13 +2,15 @@
 
 Safe by default (limits in tts.demo.defaults): bound to 127.0.0.1, no share link, one bounded
 queue whose concurrency limit covers every way of starting a synthesis, text length capped, uploads
-capped (the page takes none). Gradio serves only its own assets and the files it wrote for this app
+capped (the page takes none), the files it writes deleted after CACHE_SECONDS (tts.demo.cache_sweeper),
+and a request whose client went away stopped after its current sentence. Gradio serves only its own assets and the files it wrote for this app
 (its cache folder); nothing else on disk is reachable because no allowed_paths are given.
 """
 
 import gradio as gr
 
 from tts.demo import defaults
+from tts.demo.cache_sweeper import start_sweeping
 from tts.demo.handler import DemoHandler, speaker_choices
 from tts.errors import TTSError
 
@@ -44,13 +46,15 @@ def build_app(voice, *, max_chars=defaults.MAX_CHARS):
         alignment = gr.Image(label="F0 and phoneme durations", elem_id="alignment", **pictures)
         inputs = [text, speaker, mix, vocoder, speed, ssml]
         outputs = [audio, mel, alignment, details]
-        button.click(handler, inputs, outputs, validator=handler.validate, concurrency_id=SYNTHESIS,
+        synthesize = handler.__call__  # the bound method: Gradio sees a generator function, not an object
+        button.click(synthesize, inputs, outputs, validator=handler.validate, concurrency_id=SYNTHESIS,
                      api_name="synthesize")
         rows = example_rows(voice, max_chars)
         if rows:
             examples = gr.Examples(rows, inputs, cache_examples=False)
             # Clicking an example fills the form, then synthesizes in the same queue group as the button.
-            examples.load_input_event.then(handler, inputs, outputs, concurrency_id=SYNTHESIS, api_visibility="private")
+            examples.load_input_event.then(synthesize, inputs, outputs, concurrency_id=SYNTHESIS,
+                                           api_visibility="private")
     return app
 
 
@@ -72,12 +76,16 @@ def example_rows(voice, max_chars):
 
 
 def serve(app, *, host=defaults.HOST, port=defaults.PORT, queue_size=defaults.QUEUE_SIZE,
-          concurrency=defaults.CONCURRENCY, block=True):
-    """Start the server; with block=False return once it listens (stop it with app.close())."""
+          concurrency=defaults.CONCURRENCY, cache_seconds=defaults.CACHE_SECONDS, block=True):
+    """Start the server; with block=False return once it listens (stop it with app.close()).
+    Files in the app's cache folder (GRADIO_TEMP_DIR) are deleted `cache_seconds` after they were written."""
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     try:
         app.launch(server_name=host, server_port=port, share=False, max_file_size=defaults.MAX_UPLOAD,
-                   prevent_thread_lock=not block)
+                   prevent_thread_lock=True)
     except OSError:  # Gradio's "Cannot find empty port", whose advice (an environment variable) does not apply here
         raise TTSError(f"cannot listen on {host}:{port}: the port is taken or the address is not this machine's; "
                        "choose another --port or --host") from None
+    start_sweeping(app, app.GRADIO_CACHE, cache_seconds)
+    if block:
+        app.block_thread()

@@ -14,6 +14,7 @@ from frontends.ssml import looks_like_ssml
 from tts.demo import defaults
 from tts.demo.plots import alignment_image, mel_image
 from tts.errors import TTSError, UsageError
+from tts.voice import Synthesis
 
 
 def speaker_choices(voice):
@@ -39,18 +40,26 @@ class DemoHandler:
 
     def __call__(self, text, speaker, mix, vocoder, speed, ssml=False):
         """The form's values -> (audio, mel image, alignment image, details text). Text that starts
-        with <speak> is SSML even when the box is not ticked, as in `tts synth`."""
+        with <speak> is SSML even when the box is not ticked, as in `tts synth`.
+
+        A generator: it reports each sentence as it is rendered, and Gradio stops iterating when the
+        client goes away, so an abandoned request stops after its current sentence instead of
+        holding the queue's slot to the end."""
+        started = time.perf_counter()
+        chunks = []
         try:
             check_text(text, self.max_chars)
-            started = time.perf_counter()
             # A filled-in mix overrides the dropdown; both forms go through the Voice's own checks.
-            result = self.voice.synthesize(text, ssml=bool(ssml) or looks_like_ssml(text),
-                                           speaker=(mix or "").strip() or speaker, vocoder=vocoder, speed=speed)
-            elapsed = time.perf_counter() - started
+            for chunk in self.voice.stream(text, ssml=bool(ssml) or looks_like_ssml(text),
+                                           speaker=(mix or "").strip() or speaker, vocoder=vocoder, speed=speed):
+                chunks.append(chunk)
+                yield gr.skip(), gr.skip(), gr.skip(), f"rendering: {sum(len(c.utterances) for c in chunks)} sentence(s) done"
         except TTSError as error:
             raise gr.Error(str(error), print_exception=False) from None
+        result = Synthesis.joined(chunks)
+        elapsed = time.perf_counter() - started
         pcm = np.round(result.audio * 32767).astype(np.int16)  # the Voice clips to [-1, 1]
-        return (
+        yield (
             (result.sample_rate, pcm),
             mel_image(result.utterances, self.voice.spec),
             alignment_image(result.utterances, self.voice.spec),

@@ -18,7 +18,7 @@ class NonFiniteGuard:
         self.skipped_total += 1
         if self.bad_in_a_row >= self.max_bad_steps:
             where = (
-                f"the last good checkpoint is {last_checkpoint}"
+                f"a re-run resumes from the last checkpoint, {last_checkpoint}"
                 if last_checkpoint
                 else "no checkpoint was written"
             )

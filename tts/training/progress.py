@@ -1,5 +1,6 @@
-"""What a run reports: TensorBoard scalars every `log_every` steps and a tqdm bar, rank 0 only."""
+"""What a run reports: TensorBoard scalars every `log_every` steps, a tqdm bar and one-line notes, rank 0 only."""
 
+import sys
 import time
 from collections import defaultdict
 
@@ -58,6 +59,11 @@ class TrainingLog:
         self.grad_norms = []
         self.steps_in_window = 0
         self.window_start = time.perf_counter()
+
+
+def say(line):
+    """One line for whoever runs the training, on stderr as the bar is, with or without the bar."""
+    tqdm.write(line, file=sys.stderr)
 
 
 def _summary_writer(log_dir, start_step):

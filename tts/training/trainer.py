@@ -7,7 +7,8 @@ Exact resume: a checkpoint holds the weights, EMA, optimizer and loss-scaler sta
 (the LR is a pure function of it), the sampler position, the NaN-guard counters and every
 rank's python/numpy/torch RNG state; batches and data randomness depend only on the seed and
 the position (see sampler.py). A resumed run therefore makes the very updates the uninterrupted
-run would have made.
+run would have made. It resumes from the newest checkpoint whose files verify (checkpoints.py),
+saying which newer ones it found corrupt.
 """
 
 import dataclasses
@@ -21,19 +22,29 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.nn.utils import clip_grads_with_norm_, get_total_norm
 from torch.utils.data import DataLoader
 
-from tts.checkpoint import apply_weights, load_state, load_weights, require_fit
+from tts.checkpoint import apply_weights, load_state, load_weights, require_finite, require_fit
 from tts.errors import TTSError
-from tts.training.checkpoints import EMA_WEIGHTS, STATE, WEIGHTS, CheckpointDir
+from tts.training.checkpoints import EMA_WEIGHTS, STATE, WEIGHTS, CheckpointDir, resume_note, verify
 from tts.training.distributed import distributed_session
 from tts.training.ema import EMA
 from tts.training.guard import NonFiniteGuard
 from tts.training.precision import autocast, autocast_dtype, grad_scaler
-from tts.training.progress import TrainingLog
+from tts.training.progress import TrainingLog, say
 from tts.training.rng import TRAINING_STREAM, capture_rng, derive_seed, restore_rng, seed_everything
 from tts.training.sampler import ResumableBatchSampler, SeededBatches, keep_as_is, position_after
 from tts.training.schedule import learning_rate
 
 STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A step directory's contents, read and checked before any of it is applied."""
+
+    step_dir: Path
+    weights: dict
+    ema: dict | None  # None when the run had EMA off
+    state: dict
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,15 @@ class Trainer:
         self.step = 0
         self.position = {"epoch": 0, "start": 0}
         self.last_checkpoint = None
+        if dist.is_main:
+            self.checkpoints.remove_staging()  # what a kill during a save left; rank 0 alone writes
         latest = self.checkpoints.latest()
-        self.saved_rng = self._resume(latest) if latest is not None else None
+        saved = self._resume(latest) if latest is not None else None
+        self.saved_rng = saved.state["rng"] if saved is not None else None
         # Built after resuming: a run that turns EMA on later starts averaging from its weights.
         self.ema = EMA(self.model, config.ema_decay) if config.ema_decay else None
-        if self.ema is not None and self.last_checkpoint is not None:
-            self._resume_ema(self.last_checkpoint / EMA_WEIGHTS)
+        if self.ema is not None and saved is not None and saved.ema is not None:
+            self._resume_ema(saved)  # else EMA was off in the run resumed: average from its weights
 
     def run(self):
         config = self.config
@@ -218,39 +232,54 @@ class Trainer:
         }
 
     def _resume(self, latest):
-        """Load checkpoint `latest` into the model, optimizer and counters; return its RNG states."""
+        """Load the newest intact checkpoint into the model, optimizer and counters; return it."""
         if not self.config.resume:
             raise TTSError(
                 f"{self.config.out_dir} already holds checkpoints (latest {latest.name}); "
                 "set resume to continue that run or choose a new out_dir"
             )
-        weights = load_weights(latest / WEIGHTS, kind=self.task.kind, spec=self.task.spec)
-        apply_weights(self.model, weights.state_dict, source=latest / WEIGHTS)
-        state = load_state(latest / STATE)
+        saved, corrupt = self.checkpoints.newest_intact(self._read)
+        state = saved.state
         if state.get("version") != STATE_VERSION:
             raise TTSError(
-                f"resume state {latest / STATE} has version {state.get('version')!r}, "
+                f"resume state {saved.step_dir / STATE} has version {state.get('version')!r}, "
                 f"this toolkit reads {STATE_VERSION}; start a new out_dir from exported weights"
             )
         if state["seed"] != self.config.seed:
             raise TTSError(
-                f"{latest} was trained with seed {state['seed']}, the config says {self.config.seed}; "
+                f"{saved.step_dir} was trained with seed {state['seed']}, the config says {self.config.seed}; "
                 "keep the seed to resume (batch order depends on it) or choose a new out_dir"
             )
+        apply_weights(self.model, saved.weights, source=saved.step_dir / WEIGHTS)
         self.optimizer.load_state_dict(state["optimizer"])
         self.scaler.load_state_dict(state["scaler"])
         self.guard.load_state_dict(state["guard"])
         self.step = state["step"]
         self.position = state["sampler"]
-        self.last_checkpoint = latest
-        return state["rng"]
+        self.last_checkpoint = saved.step_dir
+        if self.dist.is_main:
+            say(resume_note(saved.step_dir, self.step, corrupt))
+        return saved
 
-    def _resume_ema(self, path):
-        if not path.is_file():
-            return  # EMA was off in the run being resumed: average from the resumed weights
-        averaged = load_weights(path, kind=self.task.kind, spec=self.task.spec).state_dict
-        require_fit(self.ema.state_dict(), averaged, source=path)
-        self.ema.load_state_dict(averaged)
+    def _read(self, step_dir):
+        """Every file of `step_dir`, checked; CorruptCheckpointError makes resume try an older step."""
+        verify(step_dir)
+        ema_path = step_dir / EMA_WEIGHTS
+        return Saved(
+            step_dir=step_dir,
+            weights=self._read_weights(step_dir / WEIGHTS),
+            ema=self._read_weights(ema_path) if ema_path.is_file() else None,
+            state=load_state(step_dir / STATE),
+        )
+
+    def _resume_ema(self, saved):
+        require_fit(self.ema.state_dict(), saved.ema, source=saved.step_dir / EMA_WEIGHTS)
+        self.ema.load_state_dict(saved.ema)
+
+    def _read_weights(self, path):
+        weights = load_weights(path, kind=self.task.kind, spec=self.task.spec).state_dict
+        require_finite(weights, source=path)  # also catches NaN in steps written before checksums
+        return weights
 
 
 def _move_to(batch, device):
