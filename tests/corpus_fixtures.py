@@ -1,6 +1,7 @@
 """Factories for tiny corpora in the real LJSpeech and VCTK layouts, and for broken audio files.
 
-Audio is a few hundred milliseconds of a sine tone with a little noise, so every file is a few KB.
+Audio is a sine tone with a little noise, a few seconds at most: about as long as its transcript takes
+to read, since preflight checks the speaking rate.
 """
 
 from pathlib import Path
@@ -10,6 +11,7 @@ import soundfile
 
 LJ_RATE = 22050
 VCTK_RATE = 48000
+VCTK_SECONDS = 2.0  # long enough for VCTK_TRANSCRIPTS at a reading pace (8-22 characters a second)
 
 
 def tone(seconds, sample_rate, *, channels=1, seed=0):
@@ -70,9 +72,11 @@ LJ_ROWS = [
 
 
 def ljspeech_corpus(root):
-    """Two good utterances (one with quotes), one row without audio, one wav without a row."""
-    make_ljspeech(root, LJ_ROWS, audio=["LJ001-0001", "LJ001-0002", "LJ999-0001"])
-    write_tone(Path(root) / "wavs" / "LJ001-0002.wav", 0.5, LJ_RATE)  # a second duration to check
+    """Two good utterances (one with quotes), one row without audio, one wav without a row.
+
+    Each lasts about as long as its text takes to read (54 and 25 characters: 13.5 and 10 a second)."""
+    make_ljspeech(root, LJ_ROWS, audio=["LJ001-0001", "LJ001-0002", "LJ999-0001"], seconds=4.0)
+    write_tone(Path(root) / "wavs" / "LJ001-0002.wav", 2.5, LJ_RATE)  # a second duration to check
     return Path(root)
 
 
@@ -97,4 +101,4 @@ SPEAKER_INFO_080 = """ID  AGE  GENDER  ACCENTS  REGION
 
 def vctk_corpus(root, version="0.92"):
     info = SPEAKER_INFO_092 if version == "0.92" else SPEAKER_INFO_080
-    return make_vctk(root, VCTK_TRANSCRIPTS, audio=VCTK_AUDIO, version=version, speaker_info=info)
+    return make_vctk(root, VCTK_TRANSCRIPTS, audio=VCTK_AUDIO, version=version, speaker_info=info, seconds=VCTK_SECONDS)

@@ -1,6 +1,6 @@
 """`tts corpus check` and `tts corpus manifest`: read a corpus, check its files, write its manifest.
 
-check     decodes every file once: the full preflight (silence, NaN, clipping included).
+check     decodes every file once: the full preflight (silence, speech level, NaN, clipping included).
 manifest  reads headers only: the same readers and checks minus those that need the samples; fast.
 
 Both print a table of the files with problems and a summary, write a JSON report when asked, and write

@@ -18,6 +18,7 @@ class CorpusItem:
     speaker: str
     text: str
     path: Path  # absolute path of the audio file
+    text_error: str = ""  # why the transcript could not be read as written (preflight marks it bad)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Preflight: check every file of a corpus once, before any training, and say what is wrong with each.
 
 Each problem is an Issue with a stable `code` and a severity:
-- bad      the utterance is skipped: empty_file, undecodable, nonfinite, silent, too_short,
-           empty_transcript, short_transcript
+- bad      the utterance is skipped: empty_file, undecodable, truncated, nonfinite, silent, no_speech,
+           too_short, empty_transcript, short_transcript, long_transcript, transcript_encoding
 - warning  kept and fixed on load: stereo (downmixed), sample_rate (resampled), clipping
 Utterances with only a transcript or only audio are the listing's `unpaired` entries: listed and
 skipped, but not counted as bad, since real corpora ship some (VCTK-0.92's p315: close to 1 % of it).
@@ -19,20 +19,35 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
+import librosa
 import numpy as np
 from tqdm import tqdm
 
 from tts import audio
 from tts.corpora.listing import CorpusItem, CorpusListing
 from tts.corpora.manifest import ManifestEntry
+from tts.corpora.wav_chunks import wav_truncation
 from tts.errors import AudioFormatError, TTSError
 
 BAD, WARNING = "bad", "warning"
 
 MIN_DURATION = 0.1  # seconds; shorter clips hold no word (a 50 ms clip is bad)
-# Read speech runs at 10-15 characters per second; under 0.5 (one character per two seconds) the
-# transcript cannot be what the audio says (a truncated line, or a clip paired with the wrong text).
+# Characters are letters and digits. Read speech runs at 10-15 a second (LJSpeech about 13, the
+# bootstrap voices 8-18); under 0.5 (one per two seconds) the transcript cannot be what the audio says
+# (a truncated line, or a clip paired with the wrong text).
 MIN_CHARS_PER_SECOND = 0.5
+# From 20 characters on, pauses no longer dominate (a lone "Oh." may sit in seconds of silence):
+# under 2 a second, the audio holds far more than its text.
+STEADY_RATE_CHARS = 20
+MIN_STEADY_CHARS_PER_SECOND = 2.0
+# Fast read speech stays under about 20 a second; over 35 the audio is too short for its text (cut
+# off, or paired with the wrong line: 97 characters in 1.69 s).
+MAX_CHARS_PER_SECOND = 35.0
+# Speech's loud frames sit at -30 to -10 dBFS (the bootstrap voices -20 to -16); when even the loudest
+# 5 % of 25 ms frames stay under -45 dBFS the file holds hiss or a muted microphone, not speech.
+MIN_SPEECH_DBFS = -45.0
+LOUD_PERCENTILE = 95
+LEVEL_FRAME_SECONDS = 0.025
 CLIP_LEVEL = 0.999  # |sample| at or above this counts as full scale
 MAX_CLIPPED_FRACTION = 0.001  # more full-scale samples than this means the recording clipped
 # Decoding takes 0.3-2 ms a file, but a spawned worker needs ~2 s to start (it re-imports the CLI):
@@ -61,6 +76,10 @@ class AudioCheck:
     def duration(self):
         return self.frames / self.sample_rate if self.sample_rate else None
 
+    @property
+    def bad(self):
+        return _any_bad(self.issues)
+
 
 @dataclass(frozen=True)
 class FileCheck:
@@ -70,7 +89,7 @@ class FileCheck:
 
     @property
     def bad(self):
-        return any(issue.severity == BAD for issue in self.issues)
+        return _any_bad(self.issues)
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,10 @@ class PreflightReport:
                 "max_bad_fraction": self.max_bad_fraction,
                 "min_duration": MIN_DURATION,
                 "min_chars_per_second": MIN_CHARS_PER_SECOND,
+                "steady_rate_chars": STEADY_RATE_CHARS,
+                "min_steady_chars_per_second": MIN_STEADY_CHARS_PER_SECOND,
+                "max_chars_per_second": MAX_CHARS_PER_SECOND,
+                "min_speech_dbfs": MIN_SPEECH_DBFS,
                 "clip_level": CLIP_LEVEL,
                 "max_clipped_fraction": MAX_CLIPPED_FRACTION,
             },
@@ -174,7 +197,7 @@ def preflight(listing, *, decode=True, sample_rate=None, max_bad_fraction=0.01, 
         if checked.sample_rate and checked.sample_rate != expected:
             message = f"{checked.sample_rate} Hz, not {expected} Hz: resampled on load"
             issues += (Issue("sample_rate", WARNING, message),)
-        issues += check_transcript(item.text, checked.duration)
+        issues += _transcript_issues(item, checked)
         files.append(FileCheck(item, checked, issues))
     return PreflightReport(listing, tuple(files), decode, expected, max_bad_fraction)
 
@@ -185,6 +208,9 @@ def check_audio(path, *, decode=True):
     try:
         if path.stat().st_size == 0:
             return AudioCheck(None, None, None, (Issue("empty_file", BAD, "empty file (0 bytes)"),))
+        truncation = wav_truncation(path)  # a few header bytes: cheap enough for header-only runs too
+        if truncation:
+            return AudioCheck(None, None, None, (_truncated(*truncation),))
         if decode:
             wav, rate = audio.load(path, mono=False)  # [channels, samples]
             channels, frames = wav.shape
@@ -200,18 +226,26 @@ def check_audio(path, *, decode=True):
     if channels > 1:
         issues.append(Issue("stereo", WARNING, f"{channels} channels: downmixed to mono on load"))
     if decode:
-        issues += _sample_issues(wav)
+        issues += _sample_issues(wav, rate)
     return AudioCheck(rate, channels, frames, tuple(issues))
 
 
 def check_transcript(text, duration=None):
-    """Issues with a transcript: nothing left to say, or far too little for `duration` seconds of audio."""
+    """Issues with a transcript: nothing left to say, or a length implausible for `duration` seconds."""
     count = spoken_characters(text)
     if count == 0:
         return (Issue("empty_transcript", BAD, f"transcript {text!r} has no letters or digits"),)
-    if duration and count < MIN_CHARS_PER_SECOND * duration:
-        message = f"{count} characters for {duration:.1f} s of audio (fewer than {MIN_CHARS_PER_SECOND}/s)"
+    if not duration:
+        return ()
+    least = MIN_STEADY_CHARS_PER_SECOND if count >= STEADY_RATE_CHARS else MIN_CHARS_PER_SECOND
+    if count < least * duration:
+        message = f"{count} characters for {duration:.1f} s of audio (fewer than {least:g}/s)"
         return (Issue("short_transcript", BAD, message),)
+    if count > MAX_CHARS_PER_SECOND * duration:
+        rate = count / duration
+        limit = f"more than {MAX_CHARS_PER_SECOND:g}/s"
+        message = f"{count} characters for {duration:.2f} s of audio ({rate:.1f}/s, {limit})"
+        return (Issue("long_transcript", BAD, message),)
     return ()
 
 
@@ -220,11 +254,40 @@ def spoken_characters(text):
     return sum(char.isalnum() for char in unicodedata.normalize("NFKC", text))
 
 
-def _sample_issues(wav):
+def loud_frames_dbfs(wav, *, sample_rate):
+    """The level of the loudest frames of [channels, samples] audio: a high percentile of 25 ms RMS."""
+    mono = audio.to_mono(wav)
+    frame = min(len(mono), max(1, int(LEVEL_FRAME_SECONDS * sample_rate)))
+    rms = librosa.feature.rms(y=mono, frame_length=frame, hop_length=frame, center=False)[0]
+    loud = float(np.percentile(rms, LOUD_PERCENTILE))
+    return 20.0 * np.log10(loud) if loud > 0 else -np.inf
+
+
+def _transcript_issues(item, checked):
+    if item.text_error:  # the text is not what the speaker read: nothing more to check on it
+        return (Issue("transcript_encoding", BAD, item.text_error),)
+    # Bad audio's duration says nothing about the speech (a truncated copy, a silent file).
+    return check_transcript(item.text, None if checked.bad else checked.duration)
+
+
+def _truncated(promised, held, rate):
+    promise = f"the header promises {promised} frames ({promised / rate:.3f} s)"
+    return Issue("truncated", BAD, f"{promise} but the file holds {held} ({held / rate:.3f} s)")
+
+
+def _any_bad(issues):
+    return any(issue.severity == BAD for issue in issues)
+
+
+def _sample_issues(wav, rate):
     if not np.all(np.isfinite(wav)):
         return [Issue("nonfinite", BAD, "samples contain NaN or inf")]
     if not np.any(wav):
         return [Issue("silent", BAD, "digital silence (every sample is zero)")]
+    level = loud_frames_dbfs(wav, sample_rate=rate)
+    if level < MIN_SPEECH_DBFS:
+        reach = f"the loudest frames reach {level:.1f} dBFS (speech needs {MIN_SPEECH_DBFS:g} dBFS)"
+        return [Issue("no_speech", BAD, f"no speech-level energy: {reach}")]
     clipped = int(np.count_nonzero(np.abs(wav) >= CLIP_LEVEL))
     if clipped > MAX_CLIPPED_FRACTION * wav.size:
         return [Issue("clipping", WARNING, f"{clipped} samples ({clipped / wav.size:.1%}) at full scale")]

@@ -30,7 +30,8 @@ def read_vctk(root, layout):
     for path in sorted((root / "txt").glob("*/*.txt")):
         speaker = path.parent.name
         audio_path = root / folder / speaker / f"{path.stem}{suffix}"
-        texts[path.stem] = CorpusItem(path.stem, speaker, _read_transcript(path), audio_path)
+        text, error = _read_transcript(path, name=path.relative_to(root))
+        texts[path.stem] = CorpusItem(path.stem, speaker, text, audio_path, error)
     audio = {path.name[: -len(suffix)]: path for path in (root / folder).glob(f"*/*{suffix}")}
     return pair_up(layout, root, texts, audio, read_speaker_info(root / "speaker-info.txt"))
 
@@ -65,11 +66,13 @@ def read_speaker_info(path):
     return speakers
 
 
-def _read_transcript(path):
+def _read_transcript(path, *, name):
+    """(text, error): a transcript that is not UTF-8 is returned with its bad bytes replaced and an
+    error naming the first, so preflight skips it instead of training on guessed (mojibake) text."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        # A few hand-edited corpora mix in Latin-1; it decodes any byte, and preflight still sees the text.
-        text = data.decode("latin-1")
-    return " ".join(text.split())
+        return " ".join(data.decode("utf-8").split()), ""
+    except UnicodeDecodeError as error:
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+        text = data.decode("utf-8", errors="replace")
+        return " ".join(text.split()), f"{name} is not valid UTF-8 ({where}); convert it with iconv -t UTF-8"
