@@ -4,14 +4,14 @@ For each weights file (a run's checkpoint `weights.safetensors` / `ema.safetenso
 weights), on the manifest's held-out split (tts.corpora.holdout, the 10 % no stage trains on):
 - held-out NLL: the training loss (μ-law cross-entropy, nats) on the same fixed segments for
   every model (2 per held-out utterance, seeded per segment), teacher-forced, float32;
-- per speaker, on its first held-out utterance, generated from the recording's mel at temperature
-  1 (closed loop: the model hears its own output): STOI against the recording and the output's
+- per speaker, on its first held-out utterance, generated from the recording's mel at
+  `--temperature` (1 by default; closed loop: the model hears its own output): STOI against the recording and the output's
   RMS over the recording's ("level": far above 1 means the generation ran away);
 - open-loop STOI (excitation models only): each sample's excitation drawn from the model given
   the true past, added to the true prediction. Near 1 where closed loop is low means the model is
   right about each sample and goes wrong on its own output (exposure bias).
 
-Usage: python bench/wavenet_quality.py --manifest data/vctk.jsonl W1.safetensors [W2 ...]
+Usage: python bench/wavenet_quality.py --manifest data/vctk.jsonl [--temperature T] W1.safetensors [W2 ...]
 Ends with one JSON line.
 """
 
@@ -26,7 +26,7 @@ from tts.feature_cache import load_cached_audio
 from tts.lpc import deemphasize, preemphasize
 from tts.metrics.quality import stoi_score
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
-from vocoders.wavenet.excitation import frame_coefficients, history_samples, training_pairs
+from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, history_samples, training_pairs
 from vocoders.wavenet.generate import WaveNetGenerator
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.mulaw import mulaw_decode
@@ -40,7 +40,8 @@ BATCH = 8
 def held_out(manifest, model):
     config = model.config
     utterances, _ = prepare_corpus(manifest, WaveNetDataConfig(spec=model.spec), progress=False,
-                                   f0=config.excitation.f0_source)
+                                   f0=config.excitation.f0_source,
+                                   band_limit_hz=band_limit_hz(config.excitation, model.spec))
     return holdout_split(utterances, WaveNetDataConfig().holdout_fraction)[1]
 
 
@@ -84,7 +85,7 @@ def open_loop(model, mel, wav, speaker):
     return stoi_score(signal, wav, model.spec.sample_rate)
 
 
-def per_speaker(model, utterances):
+def per_speaker(model, utterances, temperature):
     generator = WaveNetGenerator(model)
     first = {}
     for utterance in sorted(utterances, key=lambda u: u.id):
@@ -95,7 +96,7 @@ def per_speaker(model, utterances):
         wav = load_cached_audio(utterance.wav_path)[: len(mel) * model.spec.hop_length]
         index = list(model.config.conditioning.speakers).index(speaker) if model.config.conditioning.speakers else None
         f0s = [np.load(utterance.f0_path)] if model.config.excitation.f0_source else None
-        out = generator.generate([mel], None if index is None else [index], f0s=f0s)[0]
+        out = generator.generate([mel], None if index is None else [index], f0s=f0s, temperature=temperature)[0]
         row = {"id": utterance.id, "stoi": round(stoi_score(out, wav, model.spec.sample_rate), 3),
                "level": round(float(np.sqrt(np.mean(out**2) / np.mean(wav**2))), 2)}
         if model.config.excitation.lpc_order and not model.config.excitation.f0_source:
@@ -107,6 +108,7 @@ def per_speaker(model, utterances):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", required=True)
+    parser.add_argument("--temperature", type=float, default=1.0, help="closed-loop sampling temperature")
     parser.add_argument("weights", nargs="+")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -114,7 +116,7 @@ def main():
     for path in args.weights:
         model = WaveNet.load(path)
         utterances = held_out(args.manifest, model)
-        rows = per_speaker(model, utterances)
+        rows = per_speaker(model, utterances, args.temperature)
         result = {"weights": path, "held_out_nll": round(held_out_nll(model, utterances), 4),
                   "mean_stoi": round(float(np.mean([r["stoi"] for r in rows.values()])), 3), "speakers": rows}
         results.append(result)
@@ -122,7 +124,8 @@ def main():
                          for s, r in rows.items())
         print(f"{path}\n  held-out NLL {result['held_out_nll']:.4f}  mean STOI {result['mean_stoi']:.3f}\n"
               f"  per speaker STOI/level[/open-loop STOI]: {cells}")
-    print(json.dumps({"benchmark": "wavenet_quality", "manifest": args.manifest, "results": results}))
+    print(json.dumps({"benchmark": "wavenet_quality", "manifest": args.manifest, "temperature": args.temperature,
+                      "results": results}))
 
 
 if __name__ == "__main__":

@@ -110,3 +110,20 @@ def test_atomic_writes_get_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_band_limit_keeps_the_band_below_the_cutoff_and_removes_the_rest():
+    rate = 22050
+    t = np.arange(rate) / rate
+
+    def level_db(frequency):
+        tone = np.sin(2 * np.pi * frequency * t).astype(np.float32)
+        limited = audio.band_limit(tone, sample_rate=rate, cutoff_hz=8000)
+        assert limited.shape == tone.shape and limited.dtype == np.float32
+        inner = slice(2000, -2000)  # away from the filter's start and end
+        return 20 * np.log10(limited[inner].std() / tone[inner].std())
+
+    assert abs(level_db(3000)) < 0.01 and abs(level_db(7000)) < 0.1
+    assert level_db(8000) < -100 and level_db(10000) < -100
+    tone = np.sin(2 * np.pi * 10000 * t).astype(np.float32)
+    np.testing.assert_array_equal(audio.band_limit(tone, sample_rate=rate, cutoff_hz=rate / 2), tone)

@@ -5,11 +5,13 @@ import dataclasses
 
 import numpy as np
 import pytest
+import soundfile
 import torch
 
 from corpus_fixtures import write_tone
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.errors import TTSError
+from tts.feature_cache import load_cached_audio
 from tts.features import FeatureSpec
 from tts.lpc import preemphasize
 from tts.mel import mel_numpy
@@ -20,7 +22,7 @@ from vocoders.wavenet.config import (
     ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig,
 )
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
-from vocoders.wavenet.excitation import frame_coefficients, training_pairs
+from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, training_pairs
 from vocoders.wavenet.generate import WaveNetGenerator
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.mulaw import mulaw_encode, mulaw_expand
@@ -34,14 +36,14 @@ ORDER = 6
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny tensors: one thread (conftest.py)
 
 
-def tiny_model(speakers=3, scale=1.0, f0_source=False):
+def tiny_model(speakers=3, scale=1.0, f0_source=False, reads_signal=True):
     config = WaveNetConfig(
         stack=StackConfig(layers=4, cycle=2, residual_channels=8, gate_channels=16, skip_channels=8),
         output=OutputConfig(kind="mulaw", mulaw_channels=32),
         conditioning=ConditioningConfig(
             n_mels=SPEC.n_mels, upsample_scales=(2, 4), speakers=tuple(f"s{i}" for i in range(speakers)), speaker_dim=4
         ),
-        excitation=ExcitationConfig(lpc_order=ORDER, preemphasis=0.85, f0_source=f0_source),
+        excitation=ExcitationConfig(lpc_order=ORDER, preemphasis=0.85, f0_source=f0_source, reads_signal=reads_signal),
     )
     torch.manual_seed(0)
     model = WaveNet(config).eval()
@@ -82,6 +84,10 @@ def torch_params(model, wav, mel, speaker, f0=None):
     return params, target[0]
 
 
+# (f0_source, reads_signal): LPCNet's inputs and ExcitNet's, each with and without the sine at F0
+INPUT_VARIANTS = [(False, True), (True, True), (False, False), (True, False)]
+
+
 def f0_contour(rng, frames):
     """Voiced stretches at 150-300 Hz with unvoiced gaps."""
     f0 = rng.uniform(150, 300, frames)
@@ -89,9 +95,9 @@ def f0_contour(rng, frames):
     return f0
 
 
-@pytest.mark.parametrize("f0_source", [False, True])
-def test_teacher_forced_kernel_matches_the_training_path(rng, f0_source):
-    model = tiny_model(f0_source=f0_source)
+@pytest.mark.parametrize("f0_source, reads_signal", INPUT_VARIANTS)
+def test_teacher_forced_kernel_matches_the_training_path(rng, f0_source, reads_signal):
+    model = tiny_model(f0_source=f0_source, reads_signal=reads_signal)
     generator = WaveNetGenerator(model)
     wav, mel = speech_like(rng, 30)
     f0 = f0_contour(rng, 30) if f0_source else None
@@ -104,16 +110,18 @@ def test_teacher_forced_kernel_matches_the_training_path(rng, f0_source):
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-4)
 
 
-def test_greedy_generation_is_what_the_model_predicts_of_its_own_output(rng):
+# an ExcitNet model hears less, so its random weights need a stronger head and mel to leave one class
+@pytest.mark.parametrize("reads_signal, scale, mel_noise", [(True, 6.0, 2.0), (False, 12.0, 6.0)])
+def test_greedy_generation_is_what_the_model_predicts_of_its_own_output(rng, reads_signal, scale, mel_noise):
     """Temperature 0: every generated sample's excitation is the model's most likely class given
     the samples generated before it, as the PyTorch training path computes it (on the kernel's
     output before clipping, which generate.py applies)."""
-    model = tiny_model(scale=6.0)
+    model = tiny_model(scale=scale, reads_signal=reads_signal)
     with torch.no_grad():
         model.mel_projection.weight.mul_(20.0)  # classes that change with the frames
     generator = WaveNetGenerator(model)
     _, mel = speech_like(rng, 24)
-    mel += 2 * rng.standard_normal(mel.shape).astype(np.float32)
+    mel += mel_noise * rng.standard_normal(mel.shape).astype(np.float32)
     wav = np.empty(24 * SPEC.hop_length, np.float32)
     kernel.generate_excitation_chunk(
         generator.net, kernel.new_rings(generator.net, 1)[0], kernel.new_excitation_states(generator.net, 1, ORDER)[0],
@@ -131,9 +139,9 @@ def test_greedy_generation_is_what_the_model_predicts_of_its_own_output(rng):
     np.testing.assert_array_equal(clipped, np.clip(wav, -1, 1))
 
 
-@pytest.mark.parametrize("f0_source", [False, True])
-def test_batches_and_streams_equal_each_utterance_alone(rng, f0_source):
-    model = tiny_model(scale=3.0, f0_source=f0_source)
+@pytest.mark.parametrize("f0_source, reads_signal", INPUT_VARIANTS)
+def test_batches_and_streams_equal_each_utterance_alone(rng, f0_source, reads_signal):
+    model = tiny_model(scale=3.0, f0_source=f0_source, reads_signal=reads_signal)
     generator = WaveNetGenerator(model)
     mel_a, mel_b = speech_like(rng, 17)[1], speech_like(rng, 9)[1]
     f0_a, f0_b = (f0_contour(rng, 17), f0_contour(rng, 9)) if f0_source else (None, None)
@@ -194,6 +202,50 @@ def test_a_tiny_excitation_model_learns_one_utterance(tmp_path, rng):
     _, mel = speech_like(rng, 10)
     out = WaveNetGenerator(trained).generate([mel])[0]
     assert out.shape == (80,) and np.all(np.isfinite(out))
+
+
+def test_excitnet_inputs_are_the_past_excitation_alone(rng):
+    """Without the signal inputs the network reads exactly LPCNet's e[t - 1] column, with the same
+    targets; a plain WaveNet has no excitation to read alone."""
+    wav, mel = speech_like(rng, 12)
+    audio = torch.cat([torch.zeros(1, ORDER + 2), torch.from_numpy(wav)[None]], dim=1)
+    lpcnet = ExcitationConfig(lpc_order=ORDER, preemphasis=0.85)
+    coefficients = frame_coefficients(torch.from_numpy(mel)[None], lpcnet, SPEC)
+    coefficients = torch.cat([coefficients[:, :1], coefficients], dim=1)
+    pairs = dict(hop=SPEC.hop_length, channels=32)
+    full_inputs, full_target = training_pairs(audio, coefficients, excitation=lpcnet, **pairs)
+    excitnet = dataclasses.replace(lpcnet, reads_signal=False)
+    inputs, target = training_pairs(audio, coefficients, excitation=excitnet, **pairs)
+    assert inputs.shape[-1] == excitnet.inputs == 1
+    np.testing.assert_array_equal(inputs[..., 0], full_inputs[..., 2])
+    np.testing.assert_array_equal(target, full_target)
+    with pytest.raises(TTSError, match="reads_signal"):
+        WaveNetConfig(excitation=ExcitationConfig(reads_signal=False))
+
+
+def test_an_excitation_model_trains_on_audio_band_limited_at_the_mels_fmax(tmp_path):
+    """Above fmax the mel says nothing, so the LPC filter leaves that band in the excitation
+    (test_lpc.py): an excitation model's training audio stops at fmax; a plain WaveNet's, or one
+    whose mel reaches Nyquist, keeps the whole band."""
+    spec = dataclasses.replace(SPEC, fmax=2000.0)
+    excitation = ExcitationConfig(lpc_order=ORDER)
+    assert band_limit_hz(excitation, spec) == 2000.0
+    assert band_limit_hz(ExcitationConfig(), spec) is None and band_limit_hz(excitation, SPEC) is None
+    t = np.arange(4000) / 8000
+    soundfile.write(tmp_path / "u.wav", 0.3 * np.sin(2 * np.pi * 500 * t) + 0.3 * np.sin(2 * np.pi * 3000 * t), 8000)
+    write_manifest(tmp_path / "m.jsonl", [ManifestEntry("u0", "a", "text", tmp_path / "u.wav", 0.5, 8000)])
+    config = dataclasses.replace(tiny_model(speakers=0).config, conditioning=ConditioningConfig(upsample_scales=(2, 4)))
+    train = TrainConfig(out_dir=str(tmp_path / "run"), max_steps=1, batch_size=1, progress_bar=False, amp="off")
+    data = WaveNetDataConfig(spec=spec, segment_frames=8, holdout_fraction=0.0)
+    train_wavenet(tmp_path / "m.jsonl", WaveNetRunConfig(model=config, data=data, train=train), progress=False)
+    (trained_on,) = (tmp_path / "m.cache").glob("audio-*/u0.npy")
+    assert trained_on.parent.name == "audio-8000-below-2000"
+    spectrum = np.abs(np.fft.rfft(load_cached_audio(trained_on)[1000:3000]))  # 4 Hz bins: 500 Hz is 125, 3 kHz 750
+    assert spectrum[750] < 1e-3 * spectrum[125]
+    whole_band, _ = prepare_corpus(tmp_path / "m.jsonl", dataclasses.replace(data, spec=spec), progress=False)
+    assert whole_band[0].wav_path.parent.name == "audio-8000"
+    spectrum = np.abs(np.fft.rfft(load_cached_audio(whole_band[0].wav_path)[1000:3000]))
+    assert spectrum[750] > 0.5 * spectrum[125]
 
 
 def test_noise_injection_moves_the_past_by_the_stated_levels_and_targets_the_clean_signal(rng):

@@ -2,6 +2,7 @@
 
     <manifest folder>/<manifest stem>.cache/mel-<spec digest>/<id>.npy     log-mel [frames, n_mels]
     <manifest folder>/<manifest stem>.cache/audio-<rate>/<id>.npy          int16 waveform at `rate`
+    <manifest folder>/<manifest stem>.cache/audio-<rate>-below-<hz>/<id>.npy   the same, band-limited
     <manifest folder>/<manifest stem>.cache/f0-<spec digest>/<id>.npy      frame F0 in Hz [frames], 0 unvoiced
 
 A different FeatureSpec or rate never reads another's cache; every file is written atomically, so
@@ -33,8 +34,9 @@ def mel_cache_dir(manifest_path, spec, cache_dir=""):
     return cache_root(manifest_path, cache_dir) / f"mel-{spec_digest(spec)}"
 
 
-def audio_cache_dir(manifest_path, sample_rate, cache_dir=""):
-    return cache_root(manifest_path, cache_dir) / f"audio-{sample_rate}"
+def audio_cache_dir(manifest_path, sample_rate, cache_dir="", band_limit_hz=None):
+    limit = f"-below-{band_limit_hz:g}" if band_limit_hz else ""
+    return cache_root(manifest_path, cache_dir) / f"audio-{sample_rate}{limit}"
 
 
 def spec_digest(spec):
@@ -53,12 +55,15 @@ def cached_mel(audio_path, mel_path, spec):
     return len(features)
 
 
-def cached_audio(audio_path, wav_path, sample_rate):
-    """Samples of `audio_path` at `sample_rate`, caching the int16 waveform on first use."""
+def cached_audio(audio_path, wav_path, sample_rate, band_limit_hz=None):
+    """Samples of `audio_path` at `sample_rate` (without what lies above `band_limit_hz`, when
+    given), caching the int16 waveform on first use."""
     wav_path = Path(wav_path)
     if wav_path.is_file():
         return int(np.load(wav_path, mmap_mode="r").shape[0])
     wav, _ = audio.load(audio_path, sample_rate=sample_rate)
+    if band_limit_hz:
+        wav = audio.band_limit(wav, sample_rate=sample_rate, cutoff_hz=band_limit_hz)
     _save(wav_path, np.clip(np.round(wav * INT16_SCALE), -INT16_SCALE, INT16_SCALE - 1).astype(np.int16))
     return len(wav)
 

@@ -61,7 +61,8 @@ class ConditioningConfig:
 class ExcitationConfig:
     """LPCNet-style excitation (Valin & Skoglund 2019): linear prediction from the mel (tts.lpc)
     carries the spectral envelope, and the network predicts only what it leaves, the excitation
-    e[t] = x[t] - p[t] of the pre-emphasized signal x, from x[t - 1], p[t] and e[t - 1]."""
+    e[t] = x[t] - p[t] of the pre-emphasized signal x, from x[t - 1], p[t] and e[t - 1], or from
+    e[t - 1] alone (ExcitNet, Song et al. 2019)."""
 
     lpc_order: int = 0  # 0: a plain WaveNet on the waveform; 16 to 24: the excitation model
     preemphasis: float = 0.85  # x[t] = s[t] - α s[t - 1]; generation de-emphasizes
@@ -69,11 +70,18 @@ class ExcitationConfig:
     # also read a sine at the frame F0 (0 where unvoiced, tts.source.sine_source) per sample: a cue
     # to the period, as in neural source-filter models; the vocoder then needs the utterance's F0
     f0_source: bool = False
+    # true: x[t - 1] and p[t] beside e[t - 1] (LPCNet); false: e[t - 1] alone (ExcitNet), so the
+    # network never hears the filtered signal, and a wrong draw cannot come back through the
+    # synthesis filter's resonances as an input it never saw in training
+    reads_signal: bool = True
 
     @property
     def inputs(self):
-        """Values the network reads per sample: s[t - 1]; or x[t - 1], p[t], e[t - 1] (and the sine)."""
-        return (4 if self.f0_source else 3) if self.lpc_order else 1
+        """Values the network reads per sample: s[t - 1]; or x[t - 1], p[t] (when it reads the
+        signal), e[t - 1] (and the sine)."""
+        if not self.lpc_order:
+            return 1
+        return 1 + 2 * self.reads_signal + self.f0_source
 
 
 @dataclass
@@ -94,6 +102,8 @@ class WaveNetConfig:
             raise TTSError(f"stack.gate_channels must be even, got {self.stack.gate_channels}")
         if self.excitation.f0_source and not self.excitation.lpc_order:
             raise TTSError("excitation.f0_source needs an excitation model (excitation.lpc_order > 0)")
+        if not self.excitation.reads_signal and not self.excitation.lpc_order:
+            raise TTSError("excitation.reads_signal=false needs an excitation model (excitation.lpc_order > 0)")
         if self.excitation.lpc_order and self.output.kind != "mulaw":
             raise TTSError("an excitation WaveNet (excitation.lpc_order > 0) needs output.kind mulaw")
         if not 0 <= self.excitation.lpc_order <= 64 or not 0 <= self.excitation.preemphasis < 1:

@@ -54,20 +54,21 @@ class CachedUtterance:
     f0_path: Path | None = None  # frame F0, for a model that reads a sine at it
 
 
-def prepare_corpus(manifest_path, config, *, progress=True, f0=False):
+def prepare_corpus(manifest_path, config, *, progress=True, f0=False, band_limit_hz=None):
     """CachedUtterances of every manifest entry at least one segment long (with its cached frame F0
-    when `f0`), and {id: reason} skipped."""
+    when `f0`; its audio without what lies above `band_limit_hz`, when given), and {id: reason}
+    skipped."""
     spec = config.spec
     mel_dir = mel_cache_dir(manifest_path, spec, config.cache_dir)
     f0_dir = f0_cache_dir(manifest_path, spec, config.cache_dir)
-    wav_dir = audio_cache_dir(manifest_path, spec.sample_rate, config.cache_dir)
+    wav_dir = audio_cache_dir(manifest_path, spec.sample_rate, config.cache_dir, band_limit_hz)
     utterances, skipped = [], {}
     for entry in tqdm(read_manifest(manifest_path), desc="features", disable=not progress, unit="utt"):
         mel_path, wav_path = mel_dir / f"{entry.id}.npy", wav_dir / f"{entry.id}.npy"
         f0_path = f0_dir / f"{entry.id}.npy" if f0 else None
         try:
             n_frames = cached_mel(entry.path, mel_path, spec)
-            cached_audio(entry.path, wav_path, spec.sample_rate)
+            cached_audio(entry.path, wav_path, spec.sample_rate, band_limit_hz)
             if f0 and len(cached_f0(entry.path, f0_path, spec)) != n_frames:
                 skipped[entry.id] = f"its F0 has not the mel's {n_frames} frames"
                 continue

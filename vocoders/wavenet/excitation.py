@@ -2,8 +2,9 @@
 
 For sample t of the pre-emphasized signal x (x[t] = s[t] - α s[t - 1]), the frame's linear
 prediction (tts.lpc) gives p[t] = Σ a[k - 1] x[t - k], and the excitation is e[t] = x[t] - p[t].
-The network reads x[t - 1], p[t] and e[t - 1] (LPCNet's inputs), each μ-law companded so that
-quiet samples keep their resolution (and, with `f0_source`, the sine at F0 at t), and predicts
+The network reads x[t - 1], p[t] and e[t - 1] (LPCNet's inputs), or e[t - 1] alone
+(`reads_signal` false: ExcitNet's), each μ-law companded so that quiet samples keep their
+resolution (and, with `f0_source`, the sine at F0 at t), and predicts
 e[t] as one of `mulaw_channels` μ-law levels.
 The e[t - 1] it reads is quantized to those levels, as generation feeds back its own draws;
 x[t - 1] and p[t] are the true signal's (or, with noise injection, a past made as imperfect as its
@@ -27,6 +28,15 @@ def history_samples(excitation):
     return excitation.lpc_order + 2 if excitation.lpc_order else 1
 
 
+def band_limit_hz(excitation, spec):
+    """Where an excitation model's training audio ends: the mel's fmax (None: a plain WaveNet, or
+    a mel that reaches Nyquist). The mel says nothing above fmax, so the filter made from it has
+    no formant there, and the energy a recording has there would stay in the excitation, raised
+    by up to the LPC noise floor's 40 dB: three bootstrap voices with energy to 11 kHz had
+    excitations 9 dB louder than their signal, and their generation ran away (BENCHMARKS.md)."""
+    return spec.fmax if excitation.lpc_order and 2 * spec.fmax < spec.sample_rate else None
+
+
 def frame_coefficients(mel, excitation, spec):
     """Predictor coefficients [..., frames, order] of each mel frame (float32, as generation uses)."""
     return lpc_from_mel(
@@ -36,7 +46,7 @@ def frame_coefficients(mel, excitation, spec):
 
 
 def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None):
-    """(inputs [batch, N, 3 or 4], target excitation [batch, N]) for a segment of N samples.
+    """(inputs [batch, N, excitation.inputs], target excitation [batch, N]) for a segment of N samples.
 
     audio [batch, history + N]: `history_samples` of the past (zeros before an utterance), then
     the segment; coefficients [batch, N / hop + 1, order]: the frame before the segment's first
@@ -51,11 +61,9 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
         x = torch.cat([x[:, :order], clean + _injected(clean, x, per_sample, noise, channels)], dim=1)
     prediction = lpc_predict(x, per_sample)  # p[-1] .. p[N - 1], from the (noisy) past
     now = x[:, order:]
-    inputs = [
-        mulaw_compand(now[:, :-1], channels),
-        mulaw_compand(prediction[:, 1:], channels),
-        mulaw_compand(mulaw_quantize((now - prediction)[:, :-1], channels), channels),
-    ]
+    inputs = [mulaw_compand(mulaw_quantize((now - prediction)[:, :-1], channels), channels)]
+    if excitation.reads_signal:
+        inputs = [mulaw_compand(now[:, :-1], channels), mulaw_compand(prediction[:, 1:], channels)] + inputs
     if excitation.f0_source:
         inputs.append(source[:, -(now.shape[1] - 1) :])  # the sine at t itself, t = 0 .. N - 1
     return torch.stack(inputs, dim=-1), (clean - prediction)[:, 1:]

@@ -49,6 +49,7 @@ Net = namedtuple(
         "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
         "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)
         "preemphasis",  # float32: α of an excitation model (0 for a plain one)
+        "reads_signal",  # bool: an excitation model that reads x[t - 1] and p[t] beside e[t - 1]
     ],
 )
 
@@ -311,17 +312,21 @@ def _compand(net, value):
 @numba.njit(cache=True, error_model="numpy")
 def _excitation_inputs(net, state, coefficients, frame, source, inputs):
     """p[t] from the frame's coefficients and the history in `state`; fills the network's inputs
-    (x[t - 1], p[t], e[t - 1], companded, then `source`, the sine at F0, when it reads one) and
+    (x[t - 1] and p[t] when it reads the signal, e[t - 1], companded, then `source`, the sine at
+    F0, when it reads one) and
     returns p[t]."""
     order = coefficients.shape[1]
     prediction = ZERO
     for k in range(order):
         prediction += coefficients[frame, k] * state[k]
-    inputs[0] = _compand(net, state[0])
-    inputs[1] = _compand(net, prediction)
-    inputs[2] = _compand(net, state[order])
-    if len(inputs) == 4:
-        inputs[3] = source
+    slot = 0
+    if net.reads_signal:
+        inputs[0] = _compand(net, state[0])
+        inputs[1] = _compand(net, prediction)
+        slot = 2
+    inputs[slot] = _compand(net, state[order])
+    if len(inputs) > slot + 1:
+        inputs[slot + 1] = source
     return prediction
 
 

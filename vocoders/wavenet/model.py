@@ -111,7 +111,7 @@ class WaveNet(nn.Module):
 
     def stack(self, previous, condition):
         """Output parameters [batch, time, output channels] from the previous samples
-        [batch, time] (or, for an excitation model, its inputs [batch, time, 3]: excitation.py)
+        [batch, time] (or, for an excitation model, its inputs [batch, time, excitation.inputs]: excitation.py)
         and sample-rate conditioning [layers, batch, time, gate]."""
         x = self.input(previous if previous.dim() == 3 else previous[:, :, None])
         skips = 0
@@ -122,7 +122,7 @@ class WaveNet(nn.Module):
 
     def forward(self, previous, mel, speaker=None, *, frame_mask=None, context=0):
         """previous [batch, time]: the waveform shifted right by one sample (output t sees samples
-        before t only), or an excitation model's inputs [batch, time, 3]; mel [batch, frames, n_mels], whose first and last `context` frames are
+        before t only), or an excitation model's inputs [batch, time, excitation.inputs]; mel [batch, frames, n_mels], whose first and last `context` frames are
         there only to condition the others (data.py): time = (frames - 2 * context) * hop."""
         return self.stack(previous, self.conditioning(mel, speaker, frame_mask=frame_mask, context=context))
 

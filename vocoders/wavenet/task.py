@@ -17,7 +17,7 @@ from tts.training.distributed import is_main_process
 from vocoders.wavenet.config import WaveNetConfig
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.distributions import mol_loss, mulaw_loss
-from vocoders.wavenet.excitation import frame_coefficients, history_samples, training_pairs
+from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, history_samples, training_pairs
 from vocoders.wavenet.model import KIND, WaveNet
 from vocoders.wavenet.mulaw import mulaw_quantize
 from vocoders.wavenet.upsample import upsample_context
@@ -142,7 +142,8 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
     """Train on every usable utterance of the manifest; returns the exported weights' path
     (`<out_dir>/wavenet.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
     utterances, skipped = prepare_corpus(
-        manifest_path, run.data, progress=progress and run.train.progress_bar, f0=run.model.excitation.f0_source
+        manifest_path, run.data, progress=progress and run.train.progress_bar, f0=run.model.excitation.f0_source,
+        band_limit_hz=band_limit_hz(run.model.excitation, run.data.spec),
     )
     for utterance_id, reason in sorted(skipped.items()):
         print(f"skipped {utterance_id}: {reason}")
