@@ -1,7 +1,7 @@
 """SSML parsing: elements onto parts and styles, say-as readings, attribute values, hostile markup."""
 
 import math
-from xml.sax.saxutils import escape
+from html import escape
 
 import pytest
 from hypothesis import given
@@ -203,7 +203,7 @@ XML_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xD7FF, exclu
 
 @given(XML_TEXT)
 def test_any_escaped_text_comes_back_as_one_part_verbatim(text):
-    document = parse_ssml(f"<speak>{escape(text)}</speak>")
+    document = parse_ssml(f"<speak>{escape(text, quote=False)}</speak>")
     if text.strip():
         assert document.parts == (Speech(text),)
     else:

@@ -17,10 +17,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
-from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
 
 from frontends.inventory import VOWELS
 from frontends.ipa import STRESS_MARKS, split_ipa
