@@ -22,7 +22,7 @@ from tts.acoustic.data import (
 )
 from tts.acoustic.model import AcousticModel
 from tts.acoustic.task import AcousticRunConfig, AcousticTask, train_acoustic
-from tts.cli import train_acoustic as cli
+from tts.cli.train import acoustic as cli
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.durations import DurationRecord, default_durations_path, write_durations
 from tts.errors import SpecMismatchError

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from frontends.inventory import english_inventory
 from tts.acoustic.task import AcousticRunConfig, train_acoustic
-from tts.cli.train_options import add_run_arguments, run_config
+from tts.cli.train.options import add_run_arguments, run_config
 from tts.corpora.speakers import manifest_speaker_order
 from tts.durations import default_durations_path
 

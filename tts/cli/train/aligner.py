@@ -5,7 +5,7 @@ from pathlib import Path
 from frontends.aligner.task import AlignerRunConfig, train_aligner
 from frontends.aligner.transcribe import Transcriber
 from frontends.g2p import G2P
-from tts.cli.train_options import add_run_arguments, run_config
+from tts.cli.train.options import add_run_arguments, run_config
 
 
 def register(group):

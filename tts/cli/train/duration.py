@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from frontends.duration.task import DurationRunConfig, train_duration
-from tts.cli.train_options import add_run_arguments, run_config
+from tts.cli.train.options import add_run_arguments, run_config
 from tts.corpora.speakers import manifest_speaker_order
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tts.cli.train_options import add_run_arguments, run_config
+from tts.cli.train.options import add_run_arguments, run_config
 from tts.corpora.speakers import manifest_speaker_order
 from vocoders.wavenet.task import WaveNetRunConfig, train_wavenet
 
