@@ -1,4 +1,4 @@
-# Two entry points: `make run` (set up, then synthesize a sentence) and `make test` (set up, then pytest).
+# Two entry points: `make run` (set up, then synthesize a sentence) and `make test` (set up, then ruff and pytest).
 # Set-up is idempotent: system packages are checked with dpkg and the venv is rebuilt only when
 # pyproject.toml changes, so a second run takes seconds.
 
@@ -20,7 +20,9 @@ OUT ?= out.wav
 run: setup
 	$(BIN)/tts synth "$(TEXT)" --speaker $(SPEAKER) -o $(OUT)
 
+# Lint first (rules in pyproject.toml): it takes a second and names the file and line.
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 setup: system $(STAMP)

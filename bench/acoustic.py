@@ -68,12 +68,23 @@ def main():
           f"({audio_seconds:.1f} s of audio), {torch.get_num_threads()} threads")
     print(f"{'precision':>9}  {'batch':>5}  {'seconds':>8}  {'frames/s':>9}  {'x real time':>11}")
     for row in rows:
-        print(f"{row['precision']:>9}  {row['batch']:>5}  {row['seconds']:>8.3f}  {row['frames_per_s']:>9,}  {row['x_real_time']:>11.1f}")
-    print(json.dumps({
-        "benchmark": "acoustic", "parameters": parameters, "sentences": len(utterances), "frames": frames,
-        "audio_seconds": round(audio_seconds, 2), "rows": rows, "voice_uses": str(voice.acoustic_dtype), "threads": torch.get_num_threads(),
-        "machine": f"{platform.machine()} {os.cpu_count()} CPUs",
-    }))
+        print(f"{row['precision']:>9}  {row['batch']:>5}  {row['seconds']:>8.3f}  "
+              f"{row['frames_per_s']:>9,}  {row['x_real_time']:>11.1f}")
+    print(
+        json.dumps(
+            {
+                "benchmark": "acoustic",
+                "parameters": parameters,
+                "sentences": len(utterances),
+                "frames": frames,
+                "audio_seconds": round(audio_seconds, 2),
+                "rows": rows,
+                "voice_uses": str(voice.acoustic_dtype),
+                "threads": torch.get_num_threads(),
+                "machine": f"{platform.machine()} {os.cpu_count()} CPUs",
+            }
+        )
+    )
 
 
 def _timed(function):

@@ -1,6 +1,6 @@
 """The ceiling for voices trained on the bootstrap corpus: how well the recognizer understands the
 system voices (flite, festival, espeak-ng) that play its speakers, reading the same evaluation
-texts `tts eval --voice` uses. Also their DNSMOS. Compare a trained voice's WER with this row,
+texts `tts eval texts` uses. Also their DNSMOS. Compare a trained voice's WER with this row,
 not with zero: pocketsphinx is a weak recognizer.
 
 Prints a table and ends with one JSON line. Usage:
@@ -19,9 +19,10 @@ import numpy as np
 from tts import audio
 from tts.corpora.bootstrap.engines import synthesize
 from tts.corpora.bootstrap.voices import VCTK_VOICES, vctk_speaker_id
-from tts.evaluation.texts import read_texts
+from tts.evaluation.spoken import spoken_text
 from tts.metrics.dnsmos import dnsmos
 from tts.metrics.intelligibility import Recognizer, word_error_rate
+from tts.texts import read_texts
 
 
 def main():
@@ -42,8 +43,9 @@ def main():
                 transcripts.append(recognizer.transcribe(wav, rate))
                 scores.append(dnsmos(wav, rate))
             ovrl = float(np.mean([score.ovrl for score in scores]))
+            wer = word_error_rate(texts, transcripts, normalize=spoken_text)
             rows.append({"speaker": vctk_speaker_id(index), "voice": voice.label,
-                         "wer": round(word_error_rate(texts, transcripts), 3), "dnsmos_ovrl": round(ovrl, 2)})
+                         "wer": round(wer, 3), "dnsmos_ovrl": round(ovrl, 2)})
     print(f"system voices reading {len(texts)} texts from {args.texts}")
     print(f"{'speaker':<8} {'voice':<36} {'WER':>6} {'OVRL':>5}")
     for row in rows:

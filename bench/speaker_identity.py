@@ -20,7 +20,7 @@ import numpy as np
 from tts import audio
 from tts.corpora.holdout import holdout_split
 from tts.corpora.manifest import read_manifest
-from tts.evaluation.texts import read_texts
+from tts.texts import read_texts
 from tts.voice import Voice
 
 RATE = 16000

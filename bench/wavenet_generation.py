@@ -51,8 +51,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from tts.features import FeatureSpec  # noqa: E402
-from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet import kernel  # noqa: E402
+from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet.generate import WaveNetGenerator, extract_net  # noqa: E402
 from vocoders.wavenet.incremental import IncrementalWaveNet  # noqa: E402
 from vocoders.wavenet.model import WaveNet  # noqa: E402
@@ -278,7 +278,9 @@ def main():
     print("default config at other widths, numba kernel, batch 1: " + "; ".join(
         f"residual {width}: RTF {rtf:.3f} ({parameters:,} parameters)" for width, (rtf, parameters) in widths.items()
     ))
-    figures["widths"] = {str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()}
+    figures["widths"] = {
+        str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()
+    }
 
     met = {
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],

@@ -30,7 +30,7 @@ from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, histo
 from vocoders.wavenet.generate import WaveNetGenerator
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.mulaw import mulaw_decode
-from vocoders.wavenet.task import WaveNetTask
+from vocoders.wavenet.task import WaveNetRunConfig, WaveNetTask
 from vocoders.wavenet.upsample import upsample_context
 
 SEGMENTS_PER_UTTERANCE = 2
@@ -42,7 +42,7 @@ def held_out(manifest, model):
     utterances, _ = prepare_corpus(manifest, WaveNetDataConfig(spec=model.spec), progress=False,
                                    f0=config.excitation.f0_source,
                                    band_limit_hz=band_limit_hz(config.excitation, model.spec))
-    return holdout_split(utterances, WaveNetDataConfig().holdout_fraction)[1]
+    return holdout_split(utterances, WaveNetRunConfig().holdout_fraction)[1]
 
 
 def held_out_nll(model, utterances):
@@ -120,8 +120,10 @@ def main():
         result = {"weights": path, "held_out_nll": round(held_out_nll(model, utterances), 4),
                   "mean_stoi": round(float(np.mean([r["stoi"] for r in rows.values()])), 3), "speakers": rows}
         results.append(result)
-        cells = " ".join(f"{s} {r['stoi']:.2f}/{r['level']:.1f}" + (f"/{r['open_loop_stoi']:.2f}" if "open_loop_stoi" in r else "")
-                         for s, r in rows.items())
+        cells = " ".join(
+            f"{s} {r['stoi']:.2f}/{r['level']:.1f}" + (f"/{r['open_loop_stoi']:.2f}" if "open_loop_stoi" in r else "")
+            for s, r in rows.items()
+        )
         print(f"{path}\n  held-out NLL {result['held_out_nll']:.4f}  mean STOI {result['mean_stoi']:.3f}\n"
               f"  per speaker STOI/level[/open-loop STOI]: {cells}")
     print(json.dumps({"benchmark": "wavenet_quality", "manifest": args.manifest, "temperature": args.temperature,

@@ -145,7 +145,15 @@ def main():
         speed, ratio = args.batch * samples / seconds, plain_seconds / seconds
         figures[name] = {"step_s": round(seconds, 3), "samples_per_s": round(speed), "vs_plain": round(ratio, 2)}
         print(f"{name:<24} {seconds:>8.3f} {speed:>10.0f} {ratio:>8.2f}x", flush=True)
-    print(json.dumps({"benchmark": "wavenet_training", "machine": f"{platform.machine()} {torch.get_num_threads()} threads", **figures}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "wavenet_training",
+                "machine": f"{platform.machine()} {torch.get_num_threads()} threads",
+                **figures,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from frontends.ipa import SECONDARY_STRESS, PRIMARY_STRESS
+from frontends.ipa import PRIMARY_STRESS, SECONDARY_STRESS
 from tts.atomic import write_text_atomic
 from tts.errors import TTSError
 

@@ -9,15 +9,7 @@ import pytest
 import torch
 
 from frontends.aligner.align import align
-from tts.config import apply_overrides
 from frontends.aligner.data import AlignerUtterance, collate
-from tts.durations import (
-    DurationRecord,
-    at_least_one_frame,
-    convert_durations,
-    read_durations,
-    write_durations,
-)
 from frontends.aligner.evaluate import evaluate, match_words, word_spans
 from frontends.aligner.layers import ConvStackConfig
 from frontends.aligner.losses import forward_sum_loss
@@ -25,6 +17,14 @@ from frontends.aligner.mas import monotonic_alignment
 from frontends.aligner.model import Aligner, AlignerConfig
 from frontends.aligner.prior import log_beta_binomial_prior
 from frontends.aligner.task import AlignerRunConfig, AlignerTask
+from tts.config import apply_overrides
+from tts.durations import (
+    DurationRecord,
+    at_least_one_frame,
+    convert_durations,
+    read_durations,
+    write_durations,
+)
 from tts.errors import TTSError
 from tts.features import FeatureSpec
 from tts.training import TrainConfig, export_weights, train
@@ -120,7 +120,9 @@ def test_durations_sum_to_frames_and_every_token_gets_a_frame(rng):
     for item in range(4):
         assert durations[item].sum() == frame_lengths[item]
         assert (durations[item, : token_lengths[item]] >= 1).all()
-    skippable = monotonic_alignment(log_likelihood, token_lengths, frame_lengths, np.ones((4, 12), bool) & (rng.random((4, 12)) < 0.5))
+    skippable = monotonic_alignment(
+        log_likelihood, token_lengths, frame_lengths, np.ones((4, 12), bool) & (rng.random((4, 12)) < 0.5)
+    )
     for item in range(4):
         fixed = at_least_one_frame(skippable[item, : token_lengths[item]])
         assert fixed.sum() == frame_lengths[item] and (fixed >= 1).all()
@@ -243,7 +245,7 @@ def utterances_of(dataset, folder):
     """AlignerUtterances of speaker "b" for a KnownDurations dataset, mels saved in `folder`; the
     first and last tokens are optional, like separators at the ends."""
     utterances = []
-    for index, (ids, durations, mel) in enumerate(dataset.items):
+    for index, (ids, _durations, mel) in enumerate(dataset.items):
         np.save(folder / f"u{index}.npy", mel)
         word_of = np.array([-1] + [0] * (len(ids) - 2) + [-1])
         utterances.append(AlignerUtterance(f"u{index}", "b", ("w",), tuple("xyzuvwrst"[: len(ids)]), ids, word_of,

@@ -15,7 +15,6 @@ from tts.corpora.bootstrap.voices import Voice
 from tts.corpora.vctk import read_speaker_info
 from tts.errors import TTSError
 
-
 # --- selection -------------------------------------------------------------------------------------
 
 

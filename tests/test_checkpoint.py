@@ -8,9 +8,9 @@ import pytest
 import safetensors.torch
 import torch
 from torch import nn
-from training_fixtures import bit_rot
 
 import tts.atomic
+from training_fixtures import bit_rot
 from tts import checkpoint
 from tts.checkpoint import apply_weights, load_state, load_weights, save_state, save_weights
 from tts.errors import CorruptCheckpointError, SpecMismatchError, TTSError

@@ -4,10 +4,9 @@ import numpy as np
 
 from corpus_fixtures import VCTK_RATE, write_tone
 from frontends.aligner.data import AlignerDataConfig
-from tts.feature_cache import cached_f0, f0_cache_dir
 from tts.cli.main import main
 from tts.corpora.manifest import ManifestEntry, write_manifest
-from tts.feature_cache import audio_cache_dir, cached_audio, cached_mel, mel_cache_dir
+from tts.feature_cache import audio_cache_dir, cached_audio, cached_f0, cached_mel, f0_cache_dir, mel_cache_dir
 from tts.features import FeatureSpec
 
 

@@ -18,7 +18,6 @@ from tts.cli.main import build_parser
 from tts.demo.app import build_app, example_rows, serve
 from tts.demo.handler import DemoHandler, speaker_choices
 from tts.voice import Voice
-
 from voice_fixtures import SPEC
 
 MAX_CHARS = 60

@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from tts.durations import DurationRecord, write_durations
 from frontends.aligner.layers import ConvStackConfig
 from frontends.duration.data import DurationDataset, collate
-from tts.corpora.holdout import holdout_split
 from frontends.duration.model import DurationConfig, DurationModel, frames_from_log_durations
 from frontends.duration.task import DurationRunConfig, train_duration
 from frontends.inventory import english_inventory
+from tts.corpora.holdout import holdout_split
+from tts.durations import DurationRecord, write_durations
 from tts.errors import SpecMismatchError, UsageError
 from tts.features import FeatureSpec
 from tts.training import TrainConfig
@@ -94,7 +94,11 @@ def synthetic_records(n_per_speaker, seed=0):
         for n in range(n_per_speaker):
             chosen = tuple(rng.choice(phonemes, size=int(rng.integers(5, 15))))
             durations = np.maximum(1, np.round([base[p] * tempo for p in chosen])).astype(np.int64)
-            records.append(DurationRecord(f"{speaker}_{n:03d}", speaker, ("w",), chosen, durations, np.zeros(len(chosen), np.int64)))
+            records.append(
+                DurationRecord(
+                    f"{speaker}_{n:03d}", speaker, ("w",), chosen, durations, np.zeros(len(chosen), np.int64)
+                )
+            )
     return records
 
 

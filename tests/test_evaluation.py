@@ -1,4 +1,4 @@
-"""`tts eval`: copy-synthesis scores per vocoder, a table and a JSON report."""
+"""`tts eval copy`: copy-synthesis scores per vocoder, a table and a JSON report."""
 
 import json
 
@@ -25,7 +25,7 @@ def manifest(tmp_path):
 def test_eval_scores_the_chosen_utterances_and_writes_a_report(manifest, tmp_path, capsys):
     (tmp_path / "ids.json").write_text(json.dumps(["u0", "u2"]))
     GriffinLimVocoder(FeatureSpec(), iterations=16).save(tmp_path / "griffinlim.json")
-    status = main(["eval", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"),
+    status = main(["eval", "copy", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"),
                    "--vocoder", f"griffinlim={tmp_path / 'griffinlim.json'}", "--world-reference",
                    "--out", str(tmp_path / "r.json")])
     assert status == 0
@@ -39,8 +39,9 @@ def test_eval_scores_the_chosen_utterances_and_writes_a_report(manifest, tmp_pat
 
 
 def test_eval_refuses_unknown_vocoders_and_empty_selections(manifest, tmp_path, capsys):
-    assert main(["eval", "--manifest", str(manifest), "--vocoder", "nonesuch"]) == 1
+    assert main(["eval", "copy", "--manifest", str(manifest), "--vocoder", "nonesuch"]) == 1
     assert "unknown vocoder 'nonesuch'" in capsys.readouterr().err
     (tmp_path / "ids.json").write_text(json.dumps(["other"]))
-    assert main(["eval", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"), "--vocoder", "griffinlim"]) == 2
+    assert main(["eval", "copy", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"),
+                 "--vocoder", "griffinlim"]) == 2
     assert "no utterance to score" in capsys.readouterr().err

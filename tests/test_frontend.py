@@ -144,7 +144,10 @@ def test_inventory_mismatch_is_refused():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.characters(codec=None), max_size=60) | st.sampled_from(["\x00a\ud800b", "\u200f hi \u202e", "👨‍👩‍👧 ok"]))
+@given(
+    st.text(alphabet=st.characters(codec=None), max_size=60)
+    | st.sampled_from(["\x00a\ud800b", "\u200f hi \u202e", "👨‍👩‍👧 ok"])
+)
 def test_never_raises_anything_but_a_usage_error_on_arbitrary_unicode(frontend, text):
     try:
         utterance = frontend(text)

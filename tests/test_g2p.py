@@ -11,7 +11,6 @@ from frontends.lexicon import Lexicon
 from tts.errors import TTSError
 
 
-
 class SpyBackend:
     """Stands in for espeak: one symbol per letter, records every batch it is asked for."""
 

@@ -3,6 +3,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,10 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+import yaml
 
+from corpus_fixtures import vctk_corpus
+from frontends.aligner.data import AlignerDataConfig
 from tts.corpora.bootstrap import bootstrap
+from tts.feature_cache import audio_cache_dir, f0_cache_dir, mel_cache_dir
+from tts.features import FeatureSpec
 
 REPO = Path(__file__).resolve().parents[1]
+FEATURES = REPO / "recipes" / "common" / "conf" / "features.yaml"
 STAGES = ["preflight", "features", "aligner", "duration", "acoustic", "wavenet", "units", "voice", "synth", "eval"]
 
 
@@ -118,6 +125,39 @@ def test_bad_option_fails_before_any_stage(tmp_path):
     result = run_recipe("vctk", "--stage", "2", "--stop-stage", "1", "--exp", tmp_path / "exp")
     assert result.returncode == 2 and "--stage 2 is after --stop-stage 1" in result.stderr
     assert not (tmp_path / "exp").exists()
+
+
+def test_stage_1_checks_every_config_then_caches_the_features_it_always_did(tmp_path):
+    """The tiny set's configs agree with features.yaml, and stage 1 caches the same features as
+    before there was one: the default FeatureSpec's, and the aligner's built-in one."""
+    db, exp, data = vctk_corpus(tmp_path / "VCTK-Corpus-0.92"), tmp_path / "exp", tmp_path / "data"
+    result = run_recipe(
+        "vctk", "--db", db, "--config-set", "tiny", "--stop-stage", 1, "--nj", 1, "--exp", exp, "--data", data
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"--features {FEATURES} --check-config " in result.stdout
+    assert f"checked 2 stage configs with a data.spec against {FEATURES}: they agree" in result.stdout
+    manifest, voice = data / "vctk.jsonl", FeatureSpec()
+    cached = {
+        mel_cache_dir(manifest, voice), f0_cache_dir(manifest, voice), audio_cache_dir(manifest, voice.sample_rate),
+        mel_cache_dir(manifest, AlignerDataConfig().spec),
+    }
+    assert set((data / "vctk.cache").iterdir()) == cached
+    assert all(len(list(folder.iterdir())) == 3 for folder in cached)
+
+
+def test_stage_1_fails_naming_a_config_whose_spec_differs_from_features_yaml(tmp_path):
+    conf = tmp_path / "conf"
+    shutil.copytree(REPO / "recipes" / "common" / "conf" / "tiny", conf)
+    wavenet = yaml.safe_load((conf / "wavenet.yaml").read_text())
+    wavenet["data"]["spec"] = {"hop_length": 200}
+    (conf / "wavenet.yaml").write_text(yaml.safe_dump(wavenet))
+    data = tmp_path / "data"
+    result = run_recipe("vctk", "--conf", conf, "--stage", 1, "--stop-stage", 1, "--exp", tmp_path / "exp", "--data", data)
+    assert result.returncode == 1
+    line = f"tts: error: {conf}/wavenet.yaml: data.spec.hop_length is 200 but {FEATURES} says 256\n"
+    assert result.stderr == line + "=== stage 1: features: FAILED (exit status 1)\n"
+    assert not data.exists()
 
 
 def test_ljspeech_recipe_builds_a_single_speaker_voice(tmp_path):

@@ -34,7 +34,9 @@ def test_weight_zero_finds_the_mas_path(rng):
         log_likelihood, optional = random_case(rng, 8, 30)
         n_tokens, n_frames = log_likelihood.shape
         expected = monotonic_alignment(log_likelihood[None], [n_tokens], [n_frames], optional[None])[0]
-        found = segmental_alignment(log_likelihood, optional, np.zeros(n_tokens), np.ones(n_tokens), weight=0, max_frames=n_frames)
+        found = segmental_alignment(
+            log_likelihood, optional, np.zeros(n_tokens), np.ones(n_tokens), weight=0, max_frames=n_frames
+        )
         assert found.tolist() == expected.tolist()
 
 
@@ -103,7 +105,9 @@ def test_align_passes_keep_every_frame_and_weight_zero_is_mas(tmp_path):
                 torch.from_numpy(ids)[None], torch.tensor([len(ids)]), torch.from_numpy(mel)[None],
                 torch.tensor([len(mel)]), torch.tensor([1]),
             )
-            mas = monotonic_alignment(log_attention.transpose(1, 2).numpy(), [len(ids)], [len(mel)], (utterance.word_of < 0)[None])
+            mas = monotonic_alignment(
+                log_attention.transpose(1, 2).numpy(), [len(ids)], [len(mel)], (utterance.word_of < 0)[None]
+            )
             assert durations.tolist() == mas[0].tolist()
     for rounds in (1, 3):
         for durations, utterance in zip(align(aligner, utterances, rounds=rounds), utterances):

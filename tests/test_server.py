@@ -15,12 +15,11 @@ import pytest
 import soundfile
 import uvicorn
 
+from test_ssml import BILLION_LAUGHS, EXTERNAL_ENTITY
 from tts.server.app import STREAM_CHUNK_FRAMES, create_app
 from tts.server.limits import ServerLimits
 from tts.voice import Voice
 from tts.wav_writer import pcm16, wav_header
-
-from test_ssml import BILLION_LAUGHS, EXTERNAL_ENTITY
 
 TEXT = "The cat sat on the mat. A dog barked twice!"
 

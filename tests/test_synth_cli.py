@@ -12,7 +12,6 @@ import soundfile
 
 from tts.cli.main import main
 from tts.wav_writer import OPEN_ENDED
-
 from voice_fixtures import SPEC, build_tiny_voice
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from training_fixtures import Interrupted, TinyTask, bit_rot, tiny_config
 
+from training_fixtures import Interrupted, TinyTask, bit_rot, tiny_config
 from tts.checkpoint import load_state, load_weights
 from tts.errors import CorruptCheckpointError, SpecMismatchError, TTSError
 from tts.features import FeatureSpec

@@ -12,7 +12,6 @@ from tts.errors import SpecMismatchError, TTSError, UsageError
 from tts.features import FeatureSpec
 from tts.voice import SENTENCE_GAP_SECONDS, Voice
 from tts.voice_files import VOICE_FILE, VoiceFiles
-
 from voice_fixtures import FRAMES_PER_PHONEME, SPEC, build_tiny_voice
 
 TWO_SENTENCES = "The cat sat on the mat. A dog barked twice!"

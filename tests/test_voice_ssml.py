@@ -7,11 +7,10 @@ import pytest
 import soundfile
 
 from frontends.ssml import SSMLError
+from test_ssml import BILLION_LAUGHS, EXTERNAL_ENTITY
 from tts.cli.main import main
 from tts.errors import UsageError
 from tts.voice import SENTENCE_GAP_SECONDS
-
-from test_ssml import BILLION_LAUGHS, EXTERNAL_ENTITY
 from voice_fixtures import SPEC
 
 CAT, DOG = "The cat sat.", "A dog barked!"

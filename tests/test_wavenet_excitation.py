@@ -19,7 +19,11 @@ from tts.source import sine_source
 from tts.training import TrainConfig
 from vocoders.wavenet import kernel
 from vocoders.wavenet.config import (
-    ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig,
+    ConditioningConfig,
+    ExcitationConfig,
+    OutputConfig,
+    StackConfig,
+    WaveNetConfig,
 )
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, training_pairs
@@ -184,7 +188,7 @@ def test_a_tiny_excitation_model_learns_one_utterance(tmp_path, rng):
         checkpoint_every=80, log_every=10, progress_bar=False, amp="off",
     )
     run = WaveNetRunConfig(
-        model=config, data=WaveNetDataConfig(spec=SPEC, segment_frames=8, holdout_fraction=0.0), train=train
+        model=config, data=WaveNetDataConfig(spec=SPEC, segment_frames=8), holdout_fraction=0.0, train=train
     )
     trained = WaveNet.load(train_wavenet(tmp_path / "m.jsonl", run, progress=False), spec=SPEC)
     assert trained.config.excitation.lpc_order == ORDER
@@ -236,8 +240,9 @@ def test_an_excitation_model_trains_on_audio_band_limited_at_the_mels_fmax(tmp_p
     write_manifest(tmp_path / "m.jsonl", [ManifestEntry("u0", "a", "text", tmp_path / "u.wav", 0.5, 8000)])
     config = dataclasses.replace(tiny_model(speakers=0).config, conditioning=ConditioningConfig(upsample_scales=(2, 4)))
     train = TrainConfig(out_dir=str(tmp_path / "run"), max_steps=1, batch_size=1, progress_bar=False, amp="off")
-    data = WaveNetDataConfig(spec=spec, segment_frames=8, holdout_fraction=0.0)
-    train_wavenet(tmp_path / "m.jsonl", WaveNetRunConfig(model=config, data=data, train=train), progress=False)
+    data = WaveNetDataConfig(spec=spec, segment_frames=8)
+    train_wavenet(tmp_path / "m.jsonl", WaveNetRunConfig(model=config, data=data, holdout_fraction=0.0, train=train),
+                  progress=False)
     (trained_on,) = (tmp_path / "m.cache").glob("audio-*/u0.npy")
     assert trained_on.parent.name == "audio-8000-below-2000"
     spectrum = np.abs(np.fft.rfft(load_cached_audio(trained_on)[1000:3000]))  # 4 Hz bins: 500 Hz is 125, 3 kHz 750

@@ -12,8 +12,8 @@ from tts.acoustic.model import AcousticModel
 from tts.cli.main import main
 from tts.durations import default_durations_path, read_durations
 from tts.errors import TTSError
-from tts.training.precision import inference_dtype
 from tts.training import TrainConfig
+from tts.training.precision import inference_dtype
 from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig
 from vocoders.wavenet.data import WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.model import WaveNet

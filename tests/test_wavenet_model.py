@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from tts.errors import TTSError
 from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig
 from vocoders.wavenet.distributions import mol_loss, mol_sample, mulaw_loss, mulaw_sample
 from vocoders.wavenet.model import WaveNet
 from vocoders.wavenet.mulaw import mulaw_decode, mulaw_encode, mulaw_quantize
 from vocoders.wavenet.upsample import Upsampler
-from tts.errors import TTSError
 
 HOP = 8
 

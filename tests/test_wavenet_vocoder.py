@@ -37,7 +37,10 @@ def test_renders_each_utterance_at_its_length(tmp_path):
     vocoder = WaveNetVocoder.load(saved_model(tmp_path / "w.safetensors", ("a", "b")))
     assert vocoder.needs == ("mel", "speaker") and vocoder.spec == SPEC and vocoder.sample_rate == 8000
     rng = np.random.default_rng(0)
-    utterances = [Utterance("x", mel=rng.standard_normal((n, 5)).astype(np.float32), speaker=s) for n, s in [(6, 0), (9, {0: 0.5, 1: 0.5})]]
+    utterances = [
+        Utterance("x", mel=rng.standard_normal((n, 5)).astype(np.float32), speaker=s)
+        for n, s in [(6, 0), (9, {0: 0.5, 1: 0.5})]
+    ]
     wavs = vocoder(utterances)
     assert [w.shape for w in wavs] == [(48,), (72,)]
     assert all(w.dtype == np.float32 and np.abs(w).max() <= 1 for w in wavs)

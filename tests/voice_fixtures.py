@@ -20,9 +20,9 @@ from tts.acoustic.config import AcousticConfig, PostnetConfig, TransformerConfig
 from tts.acoustic.model import KIND as ACOUSTIC_KIND
 from tts.acoustic.model import AcousticModel
 from tts.checkpoint import save_weights
+from tts.config import config_to_dict
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.durations import DurationRecord, default_durations_path, write_durations
-from tts.config import config_to_dict
 from tts.features import FeatureSpec
 from tts.voice_builder import build_voice
 from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig

@@ -4,12 +4,13 @@
     config = apply_overrides(config, ["train.lr=3e-4", "model.mel_encoder.layers=4"])
 
 A field whose type is a dataclass is built from its dict recursively (FeatureSpec through its own
-`from_dict`, which validates it); unknown keys are an error naming the known ones, and a value
-must fit its field's type (a number written as text, as YAML 1.1 reads `3e-4`, is read as one), so
-a typo in a YAML file or an override never passes silently. A partial section fills in from the
-field's own default (a run config's `train` starts from that model's training defaults, not
-TrainConfig's), so leaving a key out of a YAML file never changes what it means. What is wrong in
-a YAML file or an override is a UsageError (exit 2); in stored configs it stays a TTSError.
+`from_dict`, which validates it); unknown keys are an error naming the known ones (and where a
+key went, when its class lists it in MOVED_FIELDS), and a value must fit its field's type (a
+number written as text, as YAML 1.1 reads `3e-4`, is read as one), so a typo in a YAML file or an
+override never passes silently. A partial section fills in from the field's own default (a run
+config's `train` starts from that model's training defaults, not TrainConfig's), so leaving a key
+out of a YAML file never changes what it means. What is wrong in a YAML file or an override is a
+UsageError (exit 2); in stored configs it stays a TTSError.
 """
 
 import dataclasses
@@ -34,7 +35,7 @@ def config_from_dict(cls, data, *, where=None):
     known = {field.name: field for field in dataclasses.fields(cls) if field.init}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise TTSError(f"{where}: unknown fields {unknown}; known fields are {sorted(known)}")
+        raise TTSError(f"{where}: unknown fields {unknown}; known fields are {sorted(known)}{_moved(cls, unknown)}")
     hints = typing.get_type_hints(cls)
     values = {}
     for name, value in data.items():
@@ -88,9 +89,26 @@ def apply_overrides(config, overrides):
                 raise UsageError(f"override {override!r}: {part!r} is not a config section")
             node = node[part]
         if leaf not in node:
-            raise UsageError(f"override {override!r}: unknown field {leaf!r}; known fields are {sorted(node)}")
+            moved = _moved(_section_class(type(config), parents), [leaf])
+            raise UsageError(f"override {override!r}: unknown field {leaf!r}; known fields are {sorted(node)}{moved}")
         node[leaf] = _typed(yaml.safe_load(text), text, node[leaf], override)
     return _users_config(type(config), data)
+
+
+def _moved(cls, unknown):
+    """Where the `unknown` keys went, for those a config class lists in its MOVED_FIELDS
+    ({old key: where it went}): a renamed key fails naming its new place."""
+    moved = getattr(cls, "MOVED_FIELDS", {})
+    return "".join(f"; {key} is now {moved[key]}" for key in unknown if key in moved)
+
+
+def _section_class(cls, path):
+    """The config dataclass at the dotted `path` (a list of section names) under `cls`, or None."""
+    for name in path:
+        if not dataclasses.is_dataclass(cls):
+            return None
+        cls = typing.get_type_hints(cls).get(name)
+    return cls
 
 
 def _users_config(cls, data, *, where=None):

@@ -26,9 +26,9 @@ from tts.errors import TTSError, UsageError
 from tts.registry import load_vocoder_class
 from tts.speaker_selection import parse_speaker, resolve_speaker
 from tts.training.precision import inference_dtype
-from tts.voice_plan import Silence, plan_text
-from tts.voice_files import VoiceFiles, default_voice_dir
+from tts.voice_files import VoiceFiles
 from tts.voice_integrity import verify_voice
+from tts.voice_plan import Silence, plan_text
 
 SENTENCE_GAP_SECONDS = 0.15  # silence between sentences in one synthesized text
 BATCH_SENTENCES = 8  # sentences run through the acoustic model and vocoder together
@@ -68,7 +68,7 @@ class Voice:
 
     @classmethod
     def load(cls, path=None, *, date_order="month-first"):
-        """The voice in directory `path` (default: the bundled voice). date_order: how numeric dates
+        """The voice in directory `path` (None or "default": the bundled voice). date_order: how numeric dates
         read, "month-first" (12/05/2026 is December fifth) or "day-first" (the twelfth of May)."""
         # Imported here so that `tts` commands without synthesis never import the frontend.
         from frontends.duration.model import DurationModel
@@ -76,7 +76,7 @@ class Voice:
         from frontends.lexicon import Lexicon
         from tts.acoustic.model import AcousticModel
 
-        files = VoiceFiles.read(default_voice_dir() if path is None else path)
+        files = VoiceFiles.read(path)
         verify_voice(files)  # checksums and finite weights, before any model is built
         duration_model = DurationModel.load(files.path(files.duration_model))
         acoustic_model = AcousticModel.load(files.path(files.acoustic_model), spec=duration_model.spec)
@@ -141,7 +141,8 @@ class Voice:
         but the first.
 
         ssml: read `text` as SSML (frontends.ssml): <break> replaces the gap at its place, and what
-        the markup ignored is listed in the first Utterance's report["warnings"].
+        the markup ignored is listed in the first Utterance's report["warnings"]. "auto": SSML when
+        the text starts like an XML document (<speak>), as the CLI, the demo and the server read it.
         By default one piece per sentence, carrying its Utterance (wav included).
         batch_sentences > 1 renders that many sentences together: more throughput, later first audio.
         chunk_frames: with a vocoder that streams (WaveNet, Griffin-Lim), pieces of about that
@@ -262,6 +263,14 @@ class Voice:
 
     def _silence(self, seconds):
         return np.zeros(int(round(seconds * self.sample_rate)), dtype=np.float32)
+
+
+def text_warning(reports):
+    """One line naming everything the frontend dropped or skipped in a text, from its sentences'
+    Utterance reports (repeats merged); empty when nothing was. What `tts synth` and the demo show."""
+    from frontends.frontend import combined_report, warning_line  # lazily, as in Voice.load
+
+    return warning_line(combined_report(reports))
 
 
 def _finite(wav, vocoder):

@@ -15,6 +15,9 @@
 
 Every path is relative to the directory and must stay inside it, so a voice someone hands you
 cannot make the toolkit read files elsewhere.
+
+Wherever a voice directory is asked for, the word `default` (or nothing) means the voice bundled in
+the package; a folder that happens to be named default is reached as `./default`.
 """
 
 import json
@@ -29,11 +32,21 @@ from tts.registry import VALID_NAME
 VOICE_FILE = "voice.json"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("name", "speakers", "duration_model", "acoustic_model", "vocoders", "default_vocoder")
+DEFAULT_VOICE = "default"  # the keyword for the bundled voice in `--voice` and Voice.load
 
 
 def default_voice_dir():
     """The voice bundled inside the package."""
     return Path(__file__).resolve().parent / "voices" / "default"
+
+
+def resolve_voice_dir(path):
+    """The directory that `path` names: None or the string "default" is the bundled voice. The keyword
+    wins over a folder named default in the current directory (spell that one `./default`); a Path is
+    always a path, since Path("./default") cannot be told from Path("default")."""
+    if path is None or path == DEFAULT_VOICE:  # a Path never equals a str
+        return default_voice_dir()
+    return Path(path)
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,9 @@ class VoiceFiles:
         return target
 
     @classmethod
-    def read(cls, root):
-        root = Path(root)
+    def read(cls, root=None):
+        """The voice.json of directory `root`; None or "default" reads the bundled voice."""
+        root = resolve_voice_dir(root)
         source = root / VOICE_FILE
         if root.exists() and not root.is_dir():
             raise TTSError(f"{root} is a file; a voice is a directory holding {VOICE_FILE}")

@@ -49,9 +49,14 @@ def check_pitch_shift(pitch_shift):
 
 
 def plan_text(text, *, ssml, speaker, speed, pitch_shift, resolve_speaker):
-    """The Plan for `text`; speaker already resolved, resolve_speaker(name) for SSML's <voice>."""
+    """The Plan for `text`; speaker already resolved, resolve_speaker(name) for SSML's <voice>.
+    ssml: True, False, or "auto" (SSML when the text starts like an XML document, e.g. <speak>)."""
     check_speed(speed)
     check_pitch_shift(pitch_shift)
+    if ssml == "auto":
+        from frontends.ssml import looks_like_ssml  # the frontend loads lazily, as in Voice.load
+
+        ssml = looks_like_ssml(text)
     if not ssml:
         return Plan((SpokenText(text, speaker, speed, pitch_shift),))
     from frontends.ssml import Pause, parse_ssml  # only SSML needs the parser

@@ -11,7 +11,6 @@ import json
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-
 from tts.checkpoint import load_weights
 from tts.errors import TTSError
 from tts.features import FeatureSpec

@@ -9,19 +9,18 @@ import numpy as np
 import torch
 
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
-from tts.durations import DurationRecord, at_least_one_frame, convert_durations
 from frontends.aligner.duration_prior import DurationPrior
 from frontends.aligner.mas import monotonic_alignment
+from frontends.aligner.model import Aligner
 from frontends.aligner.segmental import segmental_alignment
 from frontends.aligner.silence import BELOW_PEAK_DB, speech_frames
-from frontends.aligner.model import Aligner
 from frontends.aligner.task import WEIGHTS_FILE
 from frontends.aligner.transcribe import Transcriber
 from frontends.g2p import G2P
+from tts.durations import DurationRecord, at_least_one_frame, convert_durations
 from tts.feature_cache import cached_mel, mel_cache_dir
 from tts.features import FeatureSpec
 from tts.training.checkpoints import EMA_WEIGHTS, WEIGHTS, find_step_dir
-
 
 # Weight of the phoneme length priors in the later searches (segmental.py), and how many such
 # searches run, each with priors re-estimated from the one before. On the bootstrap corpus's
@@ -64,7 +63,9 @@ def align(
 
     durations = [None] * len(utterances)
     for index, log_likelihood, optional in soft_alignments():
-        durations[index] = monotonic_alignment(log_likelihood[None], [len(optional)], [log_likelihood.shape[1]], optional[None])[0]
+        durations[index] = monotonic_alignment(
+            log_likelihood[None], [len(optional)], [log_likelihood.shape[1]], optional[None]
+        )[0]
     speakers, phonemes = [u.speaker for u in utterances], [u.phonemes for u in utterances]
     optionals = [u.word_of < 0 for u in utterances]
     for _ in range(rounds if duration_weight else 0):

@@ -2,21 +2,15 @@
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-from tts.config import config_to_dict
 from frontends.aligner.data import AlignerDataConfig, AlignerDataset, collate, prepare_corpus
 from frontends.aligner.losses import forward_sum_loss
 from frontends.aligner.model import KIND, Aligner, AlignerConfig
-from tts.atomic import write_text_atomic
 from tts.errors import TTSError
-from tts.training import Task, TrainConfig, export_weights, train
-from tts.training.distributed import is_main_process
+from tts.training import Task, TrainConfig
+from tts.training.stage import run_stage, shows_bars, weights_file
 
-WEIGHTS_FILE = "aligner.safetensors"
-CONFIG_FILE = "aligner.yaml"
+WEIGHTS_FILE = weights_file(KIND)
 
 
 def default_train_config():
@@ -69,10 +63,14 @@ class AlignerTask(Task):
 def train_aligner(manifest_path, run, transcriber, *, progress=True):
     """Train on every usable utterance of the manifest; returns the exported weights' path
     (`<out_dir>/aligner.safetensors`; None on the other ranks under torchrun, which write nothing).
-    Resumes from `<out_dir>/checkpoints` when it holds a run."""
-    utterances, skipped = prepare_corpus(manifest_path, run.data, transcriber, progress=progress)
-    for utterance_id, reason in sorted(skipped.items()):
-        print(f"skipped {utterance_id}: {reason}")
+    Resumes from `<out_dir>/checkpoints` when it holds a run.
+
+    Nothing is held out (held_out.json lists no ids): aligning is transductive. `tts align` must
+    give every utterance, held-out ones included, the durations later stages train and are scored
+    with, and the forward-sum loss is unsupervised (audio and transcript, no reference boundaries),
+    so training on an utterance leaks nothing a later score is measured against; held out, an
+    utterance would only be aligned worse."""
+    utterances, skipped = prepare_corpus(manifest_path, run.data, transcriber, progress=shows_bars(run, progress))
     speakers = tuple(sorted({u.speaker for u in utterances}))
     inventory = transcriber.inventory
     model_config = dataclasses.replace(
@@ -82,10 +80,5 @@ def train_aligner(manifest_path, run, transcriber, *, progress=True):
         speakers=speakers,
         n_mels=run.data.spec.n_mels,
     )
-    out_dir = Path(run.train.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if is_main_process():
-        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = AlignerTask(model_config, AlignerDataset(utterances, speakers), run.data.spec)
-    result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
-    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE) if is_main_process() else None
+    return run_stage(run, task, skipped=skipped, progress=progress).weights

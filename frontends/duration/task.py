@@ -2,28 +2,20 @@
 weights and the held-out length figure out."""
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import yaml
 
-from tts.config import config_to_dict
-from tts.durations import read_durations
 from frontends.duration.data import DurationDataset, collate, length_errors, log_durations
 from frontends.duration.losses import masked_mse
 from frontends.duration.model import KIND, DurationConfig, DurationModel
 from frontends.inventory import english_inventory
-from tts.atomic import write_text_atomic
-from tts.corpora.holdout import holdout_split
+from tts.corpora.holdout import HOLDOUT_FRACTION, holdout_split
+from tts.durations import read_durations
 from tts.errors import TTSError
-from tts.training import Task, TrainConfig, export_weights, train
-from tts.training.distributed import is_main_process
+from tts.training import Task, TrainConfig
+from tts.training.stage import run_stage
 
-WEIGHTS_FILE = "duration.safetensors"
-CONFIG_FILE = "duration.yaml"
-HELD_OUT_FILE = "held_out.json"
 LENGTH_TOLERANCE = 0.10  # an utterance's predicted length counts as right within 10 %
 
 
@@ -44,7 +36,7 @@ def default_train_config():
 @dataclass
 class DurationRunConfig:
     model: DurationConfig = field(default_factory=DurationConfig)  # inventory and speakers come from the data
-    holdout_fraction: float = 0.1  # per speaker, deterministic (tts.corpora.holdout)
+    holdout_fraction: float = HOLDOUT_FRACTION  # per speaker, deterministic (tts.corpora.holdout), as every stage
     train: TrainConfig = field(default_factory=default_train_config)
 
 
@@ -68,8 +60,9 @@ class DurationTask(Task):
         return loss, {"log_duration_mse": loss.detach()}
 
 
-def train_duration(durations_path, run, *, speakers=None):
-    """Train on the durations file minus the held-out share; returns (weights path, held-out report).
+def train_duration(durations_path, run, *, speakers=None, progress=True):
+    """Train on the durations file minus the held-out share; returns the StageResult (weights path,
+    held-out report; both None on the other ranks under torchrun).
 
     `speakers` orders the speaker embedding (a corpus's speaker table); default: sorted ids.
     """
@@ -85,18 +78,11 @@ def train_duration(durations_path, run, *, speakers=None):
     model_config = dataclasses.replace(
         run.model, symbols=inventory.symbols, inventory_version=inventory.version, speakers=speakers
     )
-    out_dir = Path(run.train.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if is_main_process():
-        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = DurationTask(model_config, DurationDataset(training, inventory, speakers), durations.spec)
-    result = train(task, run.train)
-    if not is_main_process():  # under torchrun only rank 0 exports and reports
-        return None, None
-    weights = export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
-    report = held_out_report(DurationModel.load(weights), held_out)
-    write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(report, indent=2) + "\n")
-    return weights, report
+    return run_stage(
+        run, task, held_out=held_out, progress=progress,
+        report=lambda weights, records: held_out_report(DurationModel.load(weights), records),
+    )
 
 
 def held_out_report(model, records):

@@ -9,8 +9,8 @@ A ratio is a colon before a single digit ("3:1" -> "three to one"); "3:10" is a 
 
 import re
 
-from frontends.normalize.years import is_year_like, say_year
 from frontends.normalize.numbers import NUMBER, SIGNED_NUMBER, say_number
+from frontends.normalize.years import is_year_like, say_year
 
 _RANGE = re.compile(
     rf"(?<![0-9A-Za-z.,])(?P<low>{SIGNED_NUMBER})(?:-| ?– ?)(?P<high>{NUMBER})(?![0-9]|-[0-9])"

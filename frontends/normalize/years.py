@@ -13,9 +13,10 @@ Decades: "1990s" -> "nineteen nineties", "'80s" / "80s" -> "eighties", "1800s" -
 
 import re
 
+from num2words import num2words
+
 from frontends.normalize.context import word_before
 from frontends.normalize.numbers import say_cardinal, spoken
-from num2words import num2words
 
 FIRST_YEAR, LAST_YEAR = 1100, 2099
 DATE_WORDS = frozenset(

@@ -4,10 +4,12 @@
 # the corpus's variables, defines its data preparation (check_db) and calls `run_recipe "$@"`.
 # Every stage only calls `tts` subcommands; it logs a header, each command it runs and its elapsed
 # time, and can be re-run: a training stage resumes from the checkpoints in its out dir, which
-# nothing here ever deletes.
+# nothing here ever deletes. Every stage that computes or reads features gets the one FeatureSpec
+# of $features (--features, or --voice-spec for tts align), so they all compute the same ones.
 #
 #   0 preflight  tts corpus check: report every bad file, write the manifest of the good ones
-#   1 features   tts corpus features: cache the mels, F0 and audio every later stage reads
+#   1 features   tts corpus features: check that every stage config agrees with $features, then
+#                cache the mels, F0 and audio every later stage reads
 #   2 aligner    tts train aligner, then tts align: per-phoneme durations beside the manifest
 #   3 duration   tts train duration
 #   4 acoustic   tts train acoustic
@@ -16,7 +18,7 @@
 #   6 units      tts build-units: the concatenative vocoder's unit database of $speakers
 #   7 voice      tts build-voice: $exp/voice
 #   8 synth      tts synth: the Harvard sentences spoken by each of $speakers, in $exp/synth
-#   9 eval       tts eval: the texts (ASR WER, DNSMOS) and the held-out recordings (mel L1, MCD, F0)
+#   9 eval       tts eval texts (ASR WER, DNSMOS) and tts eval acoustic (held-out recordings: mel L1, MCD, F0)
 #
 # What run.sh sets before run_recipe (options may override the ones marked *):
 #   corpus             name of the corpus: data/<corpus>, exp/<corpus>, the manifest's name
@@ -39,6 +41,7 @@ ngpu=1                 # 0: CPU only; 1: one process (the GPU when there is one)
 torchrun_options=""    # replaces "--standalone --nproc-per-node N", e.g. for a multi-node rendezvous
 nj=$(nproc)            # processes for the preflight and the feature cache
 conf=""                # config folder (default recipes/<corpus>/conf, or conf/<config set>)
+features=$recipes_root/common/conf/features.yaml  # the FeatureSpec every stage shares
 config_set=""
 exp=""                 # default exp/<corpus>
 data=""                # default data/<corpus>
@@ -65,6 +68,7 @@ evaluation in EXP/eval. See README.md ("Recipes") and recipes/common/stages.sh.
   --torchrun "OPTIONS"  torchrun options replacing "--standalone --nproc-per-node N" (multi-node)
   --conf DIR            config folder (default recipes/$corpus/conf)
   --config-set NAME     use recipes/$corpus/conf/NAME (e.g. tiny, the smoke-test set)
+  --features FILE       the FeatureSpec every stage shares (default: recipes/common/conf/features.yaml)
   --exp DIR             experiment folder (default exp/$corpus)
   --data DIR            manifest, durations and feature cache folder (default data/$corpus)
   --nj N                processes for the preflight and the feature cache (default: $nj)
@@ -101,6 +105,7 @@ parse_options() {
             --torchrun) torchrun_options=$2 ;;
             --conf) conf=$2 ;;
             --config-set) config_set=$2 ;;
+            --features) features=$2 ;;
             --exp) exp=$2 ;;
             --data) data=$2 ;;
             --nj) nj=$2 ;;
@@ -136,6 +141,7 @@ check_options() {
     fi
     conf=${conf:-$recipes_root/$corpus/conf${config_set:+/$config_set}}
     [[ -d $conf ]] || die "config folder $conf does not exist"
+    [[ -f $features ]] || die "--features $features: no such file"
     exp=${exp:-exp/$corpus}
     data=${data:-data/$corpus}
     if ((stage == 0)) && [[ -z $db ]]; then
@@ -161,7 +167,7 @@ run() {  # run CMD...: print the command, quoted so that it can be pasted into a
     "$@"
 }
 
-train() {  # train MODEL OUT_DIR ARGS...: tts train MODEL with the config, the overrides and --ngpu
+train() {  # train MODEL OUT_DIR ARGS...: tts train MODEL with the config, the features, the overrides and --ngpu
     local model=$1 out=$2
     shift 2
     local extra="${model}_args[@]"
@@ -179,7 +185,8 @@ train() {  # train MODEL OUT_DIR ARGS...: tts train MODEL with the config, the o
     elif ((ngpu > 1)); then
         launcher=(torchrun --standalone --nproc-per-node "$ngpu" "$(command -v tts)")
     fi
-    run "${launcher[@]}" train "$model" --out "$out" --config "$conf/$model.yaml" "$@" "${overrides[@]}"
+    run "${launcher[@]}" train "$model" --out "$out" --config "$conf/$model.yaml" --features "$features" \
+        "$@" "${overrides[@]}"
 }
 
 latest_checkpoint() {  # the newest step directory of a training run, or nothing
@@ -194,12 +201,14 @@ stage_0() {
 }
 
 stage_1() {
-    run tts corpus features --manifest "$manifest" --aligner-config "$conf/aligner.yaml" --jobs "$nj"
+    # fails, naming both values, where a stage config sets a spec field otherwise than $features
+    run tts corpus features --manifest "$manifest" --features "$features" --check-config "$conf"/*.yaml \
+        --aligner-config "$conf/aligner.yaml" --jobs "$nj"
 }
 
 stage_2() {
     train aligner "$exp/aligner" --manifest "$manifest"
-    run tts align --manifest "$manifest" --checkpoint "$exp/aligner" --out "$durations"
+    run tts align --manifest "$manifest" --checkpoint "$exp/aligner" --voice-spec "$features" --out "$durations"
 }
 
 stage_3() {
@@ -242,7 +251,7 @@ stage_7() {
 
 stage_8() {
     mkdir -p "$exp/synth"
-    head -n "$eval_texts" "$repo_root/tts/evaluation/harvard.txt" >"$exp/synth/texts.txt"
+    head -n "$eval_texts" "$repo_root/tts/texts/harvard.txt" >"$exp/synth/texts.txt"
     local speaker
     for speaker in ${speakers:-0}; do
         run tts synth --voice "$voice" --file "$exp/synth/texts.txt" --speaker "$speaker" \
@@ -256,9 +265,9 @@ stage_9() {
     for speaker in ${speakers:-0}; do options+=(--speaker "$speaker"); done
     # Every vocoder of the voice speaks the Harvard sentences with each of $speakers: the unit
     # database holds exactly those speakers, so concat can speak them too.
-    run tts eval --voice "$voice" --texts harvard --limit "$eval_texts" "${options[@]}" \
+    run tts eval texts --voice "$voice" --texts harvard --limit "$eval_texts" "${options[@]}" \
         --out "$exp/eval/texts.json" --plot "$exp/eval/texts.png"
-    run tts eval --voice "$voice" --manifest "$manifest" --durations "$durations" --limit "$eval_held_out" \
+    run tts eval acoustic --voice "$voice" --manifest "$manifest" --durations "$durations" --limit "$eval_held_out" \
         --out "$exp/eval/held_out.json"
 }
 

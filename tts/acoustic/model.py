@@ -21,9 +21,9 @@ from torch import nn
 
 from tts.acoustic.config import AcousticConfig
 from tts.acoustic.layers import Postnet, Transformer, ValueEmbedding, VariancePredictor, regulate_length
-from tts.masking import sequence_mask
 from tts.checkpoint import load_model
 from tts.errors import TTSError, UsageError
+from tts.masking import sequence_mask
 from tts.speaker_selection import speaker_weights
 from tts.training.precision import autocast
 

@@ -6,28 +6,21 @@ since tts/ does not import frontends/.
 """
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import yaml
 
 from tts.acoustic.config import AcousticConfig
 from tts.acoustic.data import AcousticDataConfig, AcousticDataset, collate, feature_stats, prepare_corpus
 from tts.acoustic.losses import log_f0_mse, masked_mse, mel_l1, voicing_bce
 from tts.acoustic.model import KIND, AcousticModel
-from tts.atomic import write_text_atomic
-from tts.config import config_to_dict
-from tts.corpora.holdout import holdout_split
+from tts.corpora.holdout import HOLDOUT_FRACTION, holdout_split
 from tts.durations import read_durations
 from tts.errors import TTSError
-from tts.training import Task, TrainConfig, export_weights, train
-from tts.training.distributed import is_main_process
+from tts.training import Task, TrainConfig
+from tts.training.stage import run_stage, shows_bars, weights_file
 
-WEIGHTS_FILE = "acoustic.safetensors"
-CONFIG_FILE = "acoustic.yaml"
-HELD_OUT_FILE = "held_out.json"
+WEIGHTS_FILE = weights_file(KIND)
 REPORT_BATCH = 16  # held-out utterances synthesized per batch
 
 
@@ -60,7 +53,7 @@ class AcousticRunConfig:
     model: AcousticConfig = field(default_factory=AcousticConfig)  # inventory, speakers, n_mels, stats: from the data
     data: AcousticDataConfig = field(default_factory=AcousticDataConfig)
     loss: AcousticLossConfig = field(default_factory=AcousticLossConfig)
-    holdout_fraction: float = 0.1  # per speaker, deterministic (tts.corpora.holdout), as every stage
+    holdout_fraction: float = HOLDOUT_FRACTION  # per speaker, deterministic (tts.corpora.holdout), as every stage
     train: TrainConfig = field(default_factory=default_train_config)
 
 
@@ -103,9 +96,9 @@ class AcousticTask(Task):
 def train_acoustic(manifest_path, durations_path, run, *, symbols, inventory_version, speakers=None, progress=True):
     """Train on the durations records (minus the held-out share) whose audio the manifest lists.
 
-    Returns (weights path, held-out report). `symbols` / `inventory_version` are the phoneme
-    inventory the durations were aligned with; `speakers` orders the speaker embedding (the
-    corpus's speaker table), default sorted ids.
+    Returns the StageResult (weights path, held-out report; both None on the other ranks under
+    torchrun). `symbols` / `inventory_version` are the phoneme inventory the durations were aligned
+    with; `speakers` orders the speaker embedding (the corpus's speaker table), default sorted ids.
     """
     durations = read_durations(durations_path)
     if durations.inventory != inventory_version:
@@ -115,7 +108,9 @@ def train_acoustic(manifest_path, durations_path, run, *, symbols, inventory_ver
         )
     spec = durations.spec  # the durations are frames of the voice's spec: the mels must be too
     speakers = tuple(speakers or sorted({record.speaker for record in durations.records}))
-    utterances, skipped = prepare_corpus(manifest_path, durations, spec, tuple(symbols), run.data, progress=progress and run.train.progress_bar)
+    utterances, skipped = prepare_corpus(
+        manifest_path, durations, spec, tuple(symbols), run.data, progress=shows_bars(run, progress)
+    )
     training, held_out = holdout_split(utterances, run.holdout_fraction)
     if not training:
         raise TTSError(f"{durations_path}: nothing left to train on after holding out {run.holdout_fraction:.0%}")
@@ -124,19 +119,12 @@ def train_acoustic(manifest_path, durations_path, run, *, symbols, inventory_ver
         run.model, symbols=tuple(symbols), inventory_version=inventory_version, speakers=speakers,
         n_mels=spec.n_mels, **dataclasses.asdict(stats),
     )
-    out_dir = Path(run.train.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if is_main_process():
-        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
     task = AcousticTask(model_config, AcousticDataset(training, speakers, stats), spec, run.loss)
-    result = train(task, run.train)
-    if not is_main_process():  # under torchrun only rank 0 exports and reports
-        return None, None
-    weights = export_weights(result.checkpoint, out_dir / WEIGHTS_FILE)
-    report = held_out_report(AcousticModel.load(weights, spec=spec), held_out)
-    report["skipped"] = len(skipped)
-    write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(report, indent=2) + "\n")
-    return weights, report
+
+    def report(weights, held):
+        return {**held_out_report(AcousticModel.load(weights, spec=spec), held), "skipped": len(skipped)}
+
+    return run_stage(run, task, held_out=held_out, skipped=skipped, report=report, progress=progress)
 
 
 def held_out_report(model, utterances):

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from frontends.aligner.align import DURATION_WEIGHT, PAUSE_COST, PRIOR_ROUNDS, align_manifest, load_aligner
+from frontends.aligner.evaluate import evaluate
 from frontends.aligner.silence import BELOW_PEAK_DB
+from tts.cli.argtypes import non_negative_float, non_negative_int, positive_int
 from tts.config import load_config
 from tts.durations import default_durations_path, write_durations
-from frontends.aligner.evaluate import evaluate
-from tts.cli.argtypes import non_negative_float, non_negative_int, positive_int
 from tts.features import FeatureSpec
 
 

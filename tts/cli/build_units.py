@@ -31,7 +31,11 @@ def register(subparsers):
         "--speaker", action="append", metavar="S", help="a speaker id to take units from; repeat for more (default: all)"
     )
     parser.add_argument(
-        "--holdout", type=float, default=0.1, metavar="F", help="fraction of each speaker held out (default 0.1, the shared split)"
+        "--holdout",
+        type=float,
+        default=0.1,
+        metavar="F",
+        help="fraction of each speaker held out (default 0.1, the shared split)",
     )
     parser.add_argument(
         "--config", type=Path, metavar="CONCAT.yaml", help="`units:` and `synthesis:` settings (default: built-in)"

@@ -8,7 +8,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def add_listening_arguments(parser, *, what, host, port):
-    parser.add_argument("--voice", metavar="DIR", help="a voice directory (default: the bundled voice)")
+    parser.add_argument("--voice", metavar="DIR",
+                        help="a voice directory, or `default` (the bundled voice, also when omitted)")
     parser.add_argument("--host", default=host,
                         help=f"address to listen on (default {host}; 0.0.0.0 exposes the {what} to the network)")
     parser.add_argument("--port", type=positive_int, default=port, help=f"default {port}")

@@ -11,12 +11,26 @@ import signal
 import sys
 
 from tts.cli import (
-    align, build_units, build_voice, corpus, demo, evaluate, phonemize, serve, speakers, synth, system, train, vocoders,
+    align,
+    build_units,
+    build_voice,
+    corpus,
+    demo,
+    phonemize,
+    serve,
+    speakers,
+    synth,
+    system,
+    train,
+    vocoders,
 )
+from tts.cli import eval as evaluate  # the package is named after the command; `eval` would shadow the builtin
 from tts.errors import TTSError
 
 SIGPIPE_STATUS = 128 + signal.SIGPIPE  # 141: what a shell reports for a process a closed pipe ended
-SUBCOMMANDS = (synth, speakers, demo, serve, phonemize, corpus, train, align, build_units, build_voice, vocoders, evaluate, system)
+SUBCOMMANDS = (
+    synth, speakers, demo, serve, phonemize, corpus, train, align, build_units, build_voice, vocoders, evaluate, system,
+)
 
 
 def build_parser():

@@ -3,14 +3,15 @@
 
 def register(subparsers):
     parser = subparsers.add_parser("speakers", help="list a voice's speakers and vocoders")
-    parser.add_argument("--voice", metavar="DIR", help="a voice directory (default: the bundled voice)")
+    parser.add_argument("--voice", metavar="DIR",
+                        help="a voice directory, or `default` (the bundled voice, also when omitted)")
     parser.set_defaults(func=run)
 
 
 def run(args):
-    from tts.voice_files import VoiceFiles, default_voice_dir  # reads voice.json only: no model loads
+    from tts.voice_files import VoiceFiles  # reads voice.json only: no model loads
 
-    files = VoiceFiles.read(args.voice or default_voice_dir())
+    files = VoiceFiles.read(args.voice)
     facts = sorted({key for info in files.speaker_info for key in info} - {"id"})
     print(f"voice {files.name!r}: {files.description}".rstrip(": "))
     header = ["index", "id", *facts]

@@ -22,7 +22,9 @@ def register(subparsers):
     parser.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="OUT.wav",
                         help=f"where to write the audio (.wav or .flac; - for stdout; default {DEFAULT_OUTPUT})")
     parser.add_argument("--speed", type=float, default=1.0, help="speaking rate: 2 is twice as fast (0.25 .. 4)")
-    parser.add_argument("--pitch-shift", type=float, default=0.0, metavar="SEMITONES", help="raise or lower the pitch (-12 .. 12)")
+    parser.add_argument(
+        "--pitch-shift", type=float, default=0.0, metavar="SEMITONES", help="raise or lower the pitch (-12 .. 12)"
+    )
     parser.add_argument("--date-order", choices=("month-first", "day-first"), default="month-first",
                         help="how 12/05/2026 reads: December fifth (month-first, the default) or the twelfth of May")
     parser.add_argument("--ssml", action="store_true",
@@ -33,15 +35,13 @@ def register(subparsers):
 
 
 def add_voice_arguments(parser):
-    parser.add_argument("--voice", metavar="DIR", help="a voice directory (default: the bundled voice)")
+    parser.add_argument("--voice", metavar="DIR", help="a voice directory, or `default` (the bundled voice, also when omitted)")
     parser.add_argument("--speaker", default="0", help="index (3), id (p227) or mix (3:0.7,5:0.3); default 0")
     parser.add_argument("--vocoder", help="a vocoder of the voice (default: the voice's; see `tts speakers`)")
 
 
 def run(args):
-    from frontends.frontend import combined_report, warning_line  # only synthesis needs the frontend
-    from frontends.ssml import looks_like_ssml
-    from tts.voice import Voice
+    from tts.voice import Voice, text_warning  # imported here: only synthesis needs the voice
     from tts.wav_writer import check_output_path, open_wav_writer
 
     text = read_text(args)
@@ -56,7 +56,7 @@ def run(args):
     else:  # pieces of sentences where the vocoder can, whole sentences where not
         options = {"chunk_frames": STREAM_CHUNK_FRAMES} if hasattr(vocoder, "stream") else {}
     chunks = voice.stream(  # checks everything, the SSML included, before the output is opened
-        text, ssml=args.ssml or looks_like_ssml(text), speaker=speaker, vocoder=args.vocoder, speed=args.speed,
+        text, ssml=args.ssml or "auto", speaker=speaker, vocoder=args.vocoder, speed=args.speed,
         pitch_shift=args.pitch_shift, **options,
     )
     with open_wav_writer(args.output, voice.sample_rate, streaming=args.stream) as writer:
@@ -66,7 +66,7 @@ def run(args):
             reports.extend(u.report for u in chunk.utterances)  # one Utterance per sentence
     sentences = len(reports)
     elapsed = time.perf_counter() - started
-    warning = warning_line(combined_report(reports))
+    warning = text_warning(reports)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     where = "standard output" if args.output == "-" else Path(args.output).resolve()

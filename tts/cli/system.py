@@ -9,7 +9,8 @@ from tts.system_tools import install_hint, survey
 
 def register(subparsers):
     parser = subparsers.add_parser("doctor", help="check the installation, the system programs and a voice")
-    parser.add_argument("--voice", metavar="DIR", help="the voice whose files to verify (default: the bundled voice)")
+    parser.add_argument("--voice", metavar="DIR", help="the voice whose files to verify: a directory, "
+                        "or `default` (the bundled voice, also when omitted)")
     parser.set_defaults(func=run)
 
 
@@ -33,11 +34,11 @@ def run(args):
 
 def _voice_verifies(path):
     from tts.errors import TTSError
-    from tts.voice_files import VoiceFiles, default_voice_dir
+    from tts.voice_files import VoiceFiles
     from tts.voice_integrity import verify_voice
 
     try:
-        files = VoiceFiles.read(path or default_voice_dir())
+        files = VoiceFiles.read(path)
         verify_voice(files)
     except TTSError as error:
         print(f"  voice PROBLEM: {error}")

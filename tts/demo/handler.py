@@ -9,12 +9,10 @@ import time
 import gradio as gr
 import numpy as np
 
-from frontends.frontend import combined_report, warning_line
-from frontends.ssml import looks_like_ssml
 from tts.demo import defaults
 from tts.demo.plots import alignment_image, mel_image
 from tts.errors import TTSError, UsageError
-from tts.voice import Synthesis
+from tts.voice import Synthesis, text_warning
 
 
 def speaker_choices(voice):
@@ -50,7 +48,7 @@ class DemoHandler:
         try:
             check_text(text, self.max_chars)
             # A filled-in mix overrides the dropdown; both forms go through the Voice's own checks.
-            for chunk in self.voice.stream(text, ssml=bool(ssml) or looks_like_ssml(text),
+            for chunk in self.voice.stream(text, ssml=bool(ssml) or "auto",
                                            speaker=(mix or "").strip() or speaker, vocoder=vocoder, speed=speed):
                 chunks.append(chunk)
                 yield gr.skip(), gr.skip(), gr.skip(), f"rendering: {sum(len(c.utterances) for c in chunks)} sentence(s) done"
@@ -80,7 +78,7 @@ def describe(result, elapsed, speaker_ids):
     """The speaker, the phonemes per sentence, what was dropped, and the time each stage took."""
     lines = [f"speaker: {' → '.join(dict.fromkeys(_speaker_name(u.speaker, speaker_ids) for u in result.utterances))}"]
     lines += [f"phonemes: {' '.join(p if p != ' ' else '|' for p in u.phonemes)}" for u in result.utterances]
-    lines.append(f"report: {warning_line(combined_report(u.report for u in result.utterances)) or 'nothing dropped'}")
+    lines.append(f"report: {text_warning(u.report for u in result.utterances) or 'nothing dropped'}")
     stages = " · ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items())
     lines.append(f"timings: {stages} · total {elapsed:.2f} s for {result.seconds:.2f} s of audio "
                  f"(RTF {elapsed / max(result.seconds, 1e-9):.3f})")

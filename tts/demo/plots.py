@@ -11,7 +11,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from frontends.inventory import SPECIAL_SYMBOLS
 from tts.voice import SENTENCE_GAP_SECONDS
 
 WIDTH_INCHES = 10
@@ -45,7 +44,8 @@ def alignment_image(utterances, spec):
         edges = start + np.concatenate([[0], np.cumsum(utterance.durations)]) * spec.frame_seconds
         for index, phoneme in enumerate(utterance.phonemes):
             left, width = edges[index], edges[index + 1] - edges[index]
-            color = PAUSE_COLOR if phoneme in SPECIAL_SYMBOLS else PHONEME_COLORS[index % 2]
+            # a phoneme of no word (-1) is a word separator or a pause: the G2P never puts those inside words
+            color = PAUSE_COLOR if utterance.phoneme_words[index] < 0 else PHONEME_COLORS[index % 2]
             phones.broken_barh([(left, width)], (0, 1), facecolors=color, edgecolors="white")
             phones.text(left + width / 2, 0.5, phoneme, ha="center", va="center", fontsize=8, clip_on=True)
     pitch.set(ylabel="F0 (Hz)")

@@ -15,12 +15,13 @@ recordings' own WER (`original`) is the floor the recognizer allows.
 By default the utterances are the held-out share every stage leaves out, split from the same
 prepared corpus the acoustic training split (tts.corpora.holdout), so the model never trained on
 them. A group's figures (a speaker's, or all) are pooled over its frames, each frame counting
-once, and its WER over all its words.
+once, and its WER over all its words. `evaluate_acoustic` runs it all, as `tts eval acoustic` does.
 """
 
 import dataclasses
 import itertools
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,15 +31,17 @@ from tqdm import tqdm
 from tts import audio
 from tts.acoustic.data import AcousticDataConfig, PreparedUtterance, prepare_corpus
 from tts.acoustic.task import AcousticRunConfig
-from tts.corpora.holdout import holdout_split
+from tts.corpora.holdout import holdout_split, read_held_out_ids
 from tts.corpora.manifest import read_manifest
-from tts.durations import read_durations
+from tts.durations import default_durations_path, read_durations
 from tts.errors import TTSError, UsageError
+from tts.evaluation.spoken import spoken_text
 from tts.mel import mel
-from tts.metrics.intelligibility import word_error_rate
+from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
 from tts.metrics.mcd import dtw_pairs, mel_cepstral_distortion
 from tts.metrics.pitch_error import f0_rmse, f0_rmse_cents, voiced_in_both, voicing_error
 from tts.utterance import Utterance
+from tts.voice import Voice
 
 HOLDOUT_FRACTION = AcousticRunConfig().holdout_fraction  # the acoustic training's default split
 DEFAULT_VOCODERS = ("griffinlim", "wavenet")  # scored when the voice has them and none is named
@@ -73,6 +76,40 @@ class UtteranceResult:
     reference_f0: np.ndarray
     vocoded: dict  # {vocoder: (re-analysed log-mel, reference log-mel)}, frames paired
     transcripts: dict  # {ORIGINAL or vocoder: what the recognizer heard}; empty without a recognizer
+
+
+def evaluate_acoustic(voice_path, manifest_path, *, durations_path=None, ids_path=None, vocoders=None,
+                      per_speaker=None, progress=False):
+    """The report: where the figures come from (voice, checkpoint, manifest, durations, selection, dtype,
+    vocoders), then `summary`'s. The voice at `voice_path` ("default": the bundled one) on the utterances
+    listed in the JSON file `ids_path`, or by default its held-out split, at most `per_speaker` of each,
+    with the true durations of `durations_path` (default: <manifest stem>.durations.jsonl beside it);
+    `vocoders`: the voice's to score (default: those of DEFAULT_VOCODERS it has). `progress`: a line and
+    a progress bar on stderr."""
+    ids = read_held_out_ids(ids_path) if ids_path is not None else None
+    voice = Voice.load(voice_path)
+    durations_path = durations_path or default_durations_path(manifest_path)
+    vocoders = vocoders or [name for name in DEFAULT_VOCODERS if name in voice.vocoder_names]
+    for name in vocoders:
+        voice.vocoder(name)  # an unknown or broken vocoder fails before any scoring
+    held_out = select_held_out(voice, manifest_path, durations_path, ids=ids, per_speaker=per_speaker)
+    # WER needs every utterance's text, as in copy-synthesis.
+    recognizer = Recognizer() if all(scoring_text(h.text, normalize=spoken_text) for h in held_out) else None
+    if progress:
+        print(f"scoring {len(held_out)} utterances with vocoders {', '.join(vocoders) or 'none'}", file=sys.stderr)
+    results = score_held_out(voice, held_out, vocoders=vocoders, recognizer=recognizer, progress=progress)
+    return {
+        "voice": voice.name,
+        "acoustic_source": voice.files.extra.get("sources", {}).get("acoustic"),  # the checkpoint, where recorded
+        "manifest": str(manifest_path),
+        "durations": str(durations_path),
+        "selection": (str(ids_path) if ids is not None else f"held-out {HOLDOUT_FRACTION:.0%} per speaker")
+        + (f", at most {per_speaker} per speaker" if per_speaker else ""),
+        "per_speaker_limit": per_speaker,
+        "acoustic_dtype": str(voice.acoustic_dtype).removeprefix("torch.") if voice.acoustic_dtype else "float32",
+        "vocoders": list(vocoders),
+        **summary(results, voice.speakers),
+    }
 
 
 def select_held_out(voice, manifest_path, durations_path, *, ids=None, per_speaker=None,
@@ -212,7 +249,7 @@ def figures(results):
     for name in ([ORIGINAL] if ORIGINAL in results[0].transcripts else []) + list(results[0].vocoded):
         row = {}
         if name in results[0].transcripts:
-            row["wer"] = word_error_rate(texts, [r.transcripts[name] for r in results])
+            row["wer"] = word_error_rate(texts, [r.transcripts[name] for r in results], normalize=spoken_text)
         if name in results[0].vocoded:
             pairs = [r.vocoded[name] for r in results]
             rendered, paired = _stack(a for a, _ in pairs), _stack(b for _, b in pairs)

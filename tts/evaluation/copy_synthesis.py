@@ -6,7 +6,7 @@ FeatureSpec (and its analysed F0 for vocoders that need one), the vocoder's wave
 the speaker), then real-time factor, PESQ, STOI and MCD (the mel of the output against the
 reference's, frame for frame). Given a recognizer, the output is also transcribed for a word error
 rate against the manifest's text; `score_recordings` gives the recordings' own WER, the floor the
-recognizer allows.
+recognizer allows. `evaluate_copy_synthesis` runs it all over a manifest, as `tts eval copy` does.
 """
 
 import time
@@ -16,12 +16,18 @@ import numpy as np
 import torch
 
 from tts import audio
-from tts.errors import TTSError
+from tts.corpora.holdout import read_held_out_ids
+from tts.corpora.manifest import read_manifest
+from tts.corpora.speakers import manifest_speaker_order
+from tts.durations import read_durations
+from tts.errors import TTSError, UsageError
+from tts.evaluation.spoken import spoken_text
 from tts.mel import mel
-from tts.pitch import frame_f0
-from tts.metrics.intelligibility import word_error_rate
+from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
 from tts.metrics.mcd import mel_cepstral_distortion
 from tts.metrics.quality import pesq_score, stoi_score
+from tts.pitch import frame_f0
+from tts.registry import load_vocoder_class
 from tts.utterance import Utterance
 
 
@@ -37,6 +43,57 @@ class UtteranceScores:
     transcript: str | None = None  # what the recognizer heard, when one was given
 
 
+def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations_path=None, limit=None,
+                            world_reference=False):
+    """{row: summary} of the manifest's recordings: their own WER ("original", when every one has words to
+    score), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders`), then
+    WORLD's analysis-synthesis ("world-analysis") when `world_reference`. Only the ids listed in the JSON
+    file `ids_path` are scored, at most `limit`; `durations_path` (from `tts align`) gives the phonemes
+    and durations of vocoders that need them."""
+    entries = read_manifest(manifest_path)
+    if ids_path is not None:
+        wanted = set(read_held_out_ids(ids_path))
+        entries = [entry for entry in entries if entry.id in wanted]
+    entries = entries[:limit] if limit else entries
+    if not entries:
+        raise UsageError("no utterance to score: check --ids against the manifest")
+    speakers = manifest_speaker_order(manifest_path) or sorted({entry.speaker for entry in entries})
+    speaker_index = {speaker: index for index, speaker in enumerate(speakers)}
+    alignments = None
+    if durations_path is not None:
+        alignments = {record.id: record for record in read_durations(durations_path).records}
+    loaded = load_vocoders(vocoders)
+    # WER needs every utterance's text; the recordings' own WER is the floor the recognizer allows.
+    recognizer = Recognizer() if all(scoring_text(entry.text, normalize=spoken_text) for entry in entries) else None
+    report = {"original": score_recordings(entries, recognizer)} if recognizer else {}
+    for name, vocoder in loaded:
+        report[name] = summary(copy_synthesis(vocoder, entries, speaker_index, alignments, recognizer))
+    if world_reference:
+        world = load_vocoder_class("world")(loaded[0][1].spec)
+
+        def render(entry, reference, features):
+            return world.analysis_synthesis(reference)
+
+        report["world-analysis"] = summary(score_resynthesis(render, entries, world.spec, recognizer))
+    return report
+
+
+def load_vocoders(specs):
+    """[(name, vocoder)] of (name, path or None) pairs, every name checked before any file loads: those
+    with files first, then the file-less ones (such as griffinlim) on the first one's FeatureSpec."""
+    classes = [(name, load_vocoder_class(name), path) for name, path in specs]
+    loaded, spec = [], None
+    for name, cls, path in classes:
+        if path:
+            vocoder = cls.load(path)
+            spec = spec or vocoder.spec
+            loaded.append((name, vocoder))
+    for name, cls, path in classes:
+        if not path:
+            loaded.append((name, cls(spec) if spec is not None else cls()))
+    return loaded
+
+
 def copy_synthesis(vocoder, entries, speaker_index, alignments=None, recognizer=None):
     """UtteranceScores for each manifest entry; `speaker_index` maps speaker ids to the vocoder's.
     `alignments` ({id: record with .phonemes and .durations}, from a durations file in the vocoder's
@@ -50,7 +107,9 @@ def copy_synthesis(vocoder, entries, speaker_index, alignments=None, recognizer=
         utterance = Utterance(entry.text, mel=features, f0=f0, speaker=speaker_index[entry.speaker])
         if needs_alignment:
             if not alignments or entry.id not in alignments:
-                raise TTSError(f"{entry.id}: vocoder {vocoder.name!r} needs phonemes and durations: pass a durations file that has it")
+                raise TTSError(
+                    f"{entry.id}: vocoder {vocoder.name!r} needs phonemes and durations: pass a durations file that has it"
+                )
             record = alignments[entry.id]
             if record.n_frames != len(features):
                 raise TTSError(f"{entry.id}: the durations cover {record.n_frames} frames, the audio has {len(features)}")
@@ -97,7 +156,7 @@ def score_recordings(entries, recognizer):
     return {
         "utterances": len(entries),
         "audio_seconds": round(seconds, 2),
-        "wer": round(word_error_rate([entry.text for entry in entries], transcripts), 4),
+        "wer": round(word_error_rate([entry.text for entry in entries], transcripts, normalize=spoken_text), 4),
     }
 
 
@@ -113,5 +172,6 @@ def summary(scores):
         "mcd_db": round(float(np.mean([s.mcd_db for s in scores])), 2),
     }
     if scores[0].transcript is not None:
-        figures["wer"] = round(word_error_rate([s.text for s in scores], [s.transcript for s in scores]), 4)
+        texts, transcripts = [s.text for s in scores], [s.transcript for s in scores]
+        figures["wer"] = round(word_error_rate(texts, transcripts, normalize=spoken_text), 4)
     return figures

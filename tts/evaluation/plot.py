@@ -11,7 +11,7 @@ PANELS = (  # figure, title, y range (None: up to the data; WER exceeds 1 with i
 
 
 def plot_report(report, path):
-    """Write a PNG of `report` (as `tts eval --voice` builds it) to `path`."""
+    """Write a PNG of `report` (as `tts eval texts` builds it) to `path`."""
     from matplotlib.figure import Figure  # the optional [eval] extra; no pyplot, so no GUI backend
 
     vocoders = list(report["vocoders"])

@@ -5,17 +5,17 @@ wheel ships (no download), decoding 16 kHz mono 16-bit audio. It is a weak recog
 clean synthetic speech is well above zero, so compare systems against each other and against the
 recordings (`tts eval` reports them as "original"), not against zero.
 
-Text and transcript are compared as words: both go through the frontend's normalizer (numbers,
-dates, money and symbols spelled out as the voice would say them), then lower-case, with hyphens
-and punctuation dropped; WER is (substitutions + deletions + insertions) / reference words over a
-whole set of sentences (jiwer).
+Text and transcript are compared as words: both go through a normalizer the caller passes (the
+frontend's, tts.evaluation.spoken.spoken_text: numbers, dates, money and symbols spelled out as the
+voice would say them; passed in because core metrics import no stage), then lower-case, with
+hyphens and punctuation dropped; WER is (substitutions + deletions + insertions) / reference words
+over a whole set of sentences (jiwer).
 """
 
 import re
 
 import numpy as np
 
-from frontends.normalize import normalize
 from tts import audio
 from tts.errors import TTSError
 
@@ -24,19 +24,20 @@ NOISE_FLOOR = 1e-4  # RMS (-80 dBFS) of the seeded noise added before decoding; 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-def scoring_text(text):
-    """`text` as lower-case spoken words separated by single spaces."""
-    return " ".join(_WORD.findall(normalize(text).text.lower()))
+def scoring_text(text, *, normalize):
+    """`text` as lower-case spoken words separated by single spaces; normalize: str -> str as spoken."""
+    return " ".join(_WORD.findall(normalize(text).lower()))
 
 
-def word_error_rate(references, hypotheses):
-    """Corpus WER of the `hypotheses` against the `references` (lists of str, compared as scoring_text)."""
+def word_error_rate(references, hypotheses, *, normalize):
+    """Corpus WER of the `hypotheses` against the `references` (lists of str, compared as scoring_text
+    with `normalize`)."""
     import jiwer  # the optional [eval] extra
 
-    references = [scoring_text(text) for text in references]
+    references = [scoring_text(text, normalize=normalize) for text in references]
     if not all(references):
         raise TTSError("a reference text has no words to score against")
-    return float(jiwer.wer(references, [scoring_text(text) for text in hypotheses]))
+    return float(jiwer.wer(references, [scoring_text(text, normalize=normalize) for text in hypotheses]))
 
 
 class Recognizer:

@@ -19,12 +19,11 @@ import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from frontends.ssml import looks_like_ssml
 from tts.errors import TTSError
-from tts.voice import BATCH_SENTENCES
 from tts.server import audio_formats
 from tts.server.job import END, SynthesisJob
 from tts.server.limits import Admission, ServerBusy, ServerLimits
+from tts.voice import BATCH_SENTENCES
 
 STREAM_CHUNK_FRAMES = 32  # pieces of about 0.37 s at 22.05 kHz, where the vocoder streams
 log = logging.getLogger("tts.server")
@@ -143,7 +142,7 @@ class _Renderer:
                 options = {"chunk_frames": STREAM_CHUNK_FRAMES} if hasattr(wanted, "stream") else {}
             else:
                 options = {"batch_sentences": BATCH_SENTENCES}
-            return self.voice.stream(text, ssml=looks_like_ssml(text), speaker=speaker, vocoder=vocoder,
+            return self.voice.stream(text, ssml="auto", speaker=speaker, vocoder=vocoder,
                                      speed=speed, **options)
         except TTSError as error:
             raise RequestError(400, str(error)) from None
@@ -214,9 +213,13 @@ def _json_object(body):
     try:
         fields = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise RequestError(400, f"request body is not valid UTF-8 (byte 0x{body[error.start]:02x} at offset {error.start})") from None
+        raise RequestError(
+            400, f"request body is not valid UTF-8 (byte 0x{body[error.start]:02x} at offset {error.start})"
+        ) from None
     except json.JSONDecodeError as error:
-        raise RequestError(400, f"request body is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise RequestError(
+            400, f"request body is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
     if not isinstance(fields, dict):
         raise RequestError(400, "request body must be a JSON object")
     return fields

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from tts.atomic import current_umask, write_text_atomic
 from tts.checkpoint import corrupt_error, load_weights, save_state, save_weights
-from tts.errors import CorruptCheckpointError, TTSError
 from tts.checksums import checksum
+from tts.errors import CorruptCheckpointError, TTSError
 
 WEIGHTS = "weights.safetensors"
 EMA_WEIGHTS = "ema.safetensors"

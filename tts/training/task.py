@@ -28,6 +28,11 @@ class Task(abc.ABC):
         """Samples -> one batch (tensors nested in dicts, lists, tuples or dataclasses)."""
         return default_collate(samples)
 
+    def describe(self):
+        """One line printed as a run starts (tts.training.stage): what is trained, on how much."""
+        parameters = sum(p.numel() for p in self.build_model().parameters())
+        return f"{self.kind} model: {parameters:,} parameters, {len(self.dataset):,} training items"
+
     @abc.abstractmethod
     def loss(self, model, batch):
         """(scalar loss tensor, {name: scalar} to log). Call `model(...)`, not its other methods:

@@ -10,6 +10,7 @@ segment equals that of the whole utterance (upsample.py).
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -19,7 +20,13 @@ from tqdm import tqdm
 from tts.corpora.manifest import read_manifest
 from tts.errors import AudioFormatError, TTSError
 from tts.feature_cache import (
-    audio_cache_dir, cached_audio, cached_f0, cached_mel, f0_cache_dir, load_cached_audio, mel_cache_dir,
+    audio_cache_dir,
+    cached_audio,
+    cached_f0,
+    cached_mel,
+    f0_cache_dir,
+    load_cached_audio,
+    mel_cache_dir,
 )
 from tts.features import FeatureSpec
 from tts.source import sine_source
@@ -29,7 +36,6 @@ from tts.source import sine_source
 class WaveNetDataConfig:
     spec: FeatureSpec = field(default_factory=FeatureSpec)  # the voice's features
     segment_frames: int = 16  # frames per training segment (16 x hop 256 = 4,096 samples)
-    holdout_fraction: float = 0.1  # per speaker, never trained on (tts.corpora.holdout, as every stage)
     cache_dir: str = ""  # "" = <manifest folder>/<manifest stem>.cache
     # "" = condition on each recording's own mel; a folder of <id>.npy log-mels in step with the
     # recordings (`tts corpus gta-mels`: the acoustic model's) to learn the mels it will be given
@@ -38,6 +44,8 @@ class WaveNetDataConfig:
     # excitation errors uniform within ± this many μ-law levels, as its own draws do in generation
     # (excitation.py); 0 = the clean past
     injected_noise: float = 0.0
+    # keys older run configs set here, and where they went (tts.config names it in the error)
+    MOVED_FIELDS: ClassVar[dict] = {"holdout_fraction": "the run config's top-level holdout_fraction (not under data:)"}
 
     def __post_init__(self):
         if not 0 <= self.injected_noise < 64:

@@ -22,8 +22,8 @@ import torch
 import torch.nn.functional as F
 
 from tts.errors import TTSError
-from tts.speaker_selection import speaker_index, speaker_weights
 from tts.source import sine_source
+from tts.speaker_selection import speaker_index, speaker_weights
 from vocoders.wavenet import kernel
 from vocoders.wavenet.excitation import frame_coefficients
 from vocoders.wavenet.mulaw import mulaw_decode
@@ -156,7 +156,11 @@ class WaveNetGenerator:
         def conditions(first):
             """{utterance: its conditioning} for the chunk starting at frame `first`."""
             stop = first + chunk_frames
-            return {u: self._span(mels[u], speakers[u], first, min(stop, frames[u])) for u in range(len(mels)) if frames[u] > first}
+            return {
+                u: self._span(mels[u], speakers[u], first, min(stop, frames[u]))
+                for u in range(len(mels))
+                if frames[u] > first
+            }
 
         def run(item, start, condition):
             out = np.empty(len(condition), np.float32)

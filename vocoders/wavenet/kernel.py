@@ -44,7 +44,8 @@ Net = namedtuple(
         "head_bias2",  # [C]
         "skip_scale",  # float32: sqrt(1 / L)
         "dilations",  # [L] int64
-        "ring_offsets",  # [L + 1] int64: layer l's ring is rows ring_offsets[l]:ring_offsets[l + 1], (K - 1) * dilation + 1 of them
+        # [L + 1] int64: layer l's ring is rows ring_offsets[l]:ring_offsets[l + 1], (K - 1) * dilation + 1 of them
+        "ring_offsets",
         "kind",  # MULAW or MOL
         "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
         "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)

@@ -122,8 +122,9 @@ class WaveNet(nn.Module):
 
     def forward(self, previous, mel, speaker=None, *, frame_mask=None, context=0):
         """previous [batch, time]: the waveform shifted right by one sample (output t sees samples
-        before t only), or an excitation model's inputs [batch, time, excitation.inputs]; mel [batch, frames, n_mels], whose first and last `context` frames are
-        there only to condition the others (data.py): time = (frames - 2 * context) * hop."""
+        before t only), or an excitation model's inputs [batch, time, excitation.inputs]; mel
+        [batch, frames, n_mels], whose first and last `context` frames are there only to condition
+        the others (data.py): time = (frames - 2 * context) * hop."""
         return self.stack(previous, self.conditioning(mel, speaker, frame_mask=frame_mask, context=context))
 
     @classmethod

@@ -1,19 +1,16 @@
 """WaveNet as a Task for the shared training loop, and the whole run: manifest in, weights out."""
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-import yaml
 
-from tts.atomic import write_text_atomic
 from tts.config import config_to_dict
-from tts.corpora.holdout import holdout_split
+from tts.corpora.holdout import HOLDOUT_FRACTION, holdout_split
 from tts.errors import TTSError
-from tts.training import Task, TrainConfig, export_weights, train
-from tts.training.distributed import is_main_process
+from tts.training import Task, TrainConfig
+from tts.training.stage import run_stage, shows_bars, weights_file
 from vocoders.wavenet.config import WaveNetConfig
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.distributions import mol_loss, mulaw_loss
@@ -22,9 +19,7 @@ from vocoders.wavenet.model import KIND, WaveNet
 from vocoders.wavenet.mulaw import mulaw_quantize
 from vocoders.wavenet.upsample import upsample_context
 
-WEIGHTS_FILE = "wavenet.safetensors"
-CONFIG_FILE = "wavenet.yaml"
-HELD_OUT_FILE = "held_out.json"  # the ids training left out, for copy-synthesis evaluation
+WEIGHTS_FILE = weights_file(KIND)
 
 
 def default_train_config():
@@ -39,7 +34,6 @@ def default_train_config():
         ema_decay=0.9995,
         checkpoint_every=500,
         log_every=50,
-        amp="bf16",  # autocast on CPU too: this CPU has AVX-512 BF16 (bench/wavenet_training.py)
     )
 
 
@@ -47,6 +41,7 @@ def default_train_config():
 class WaveNetRunConfig:
     model: WaveNetConfig = field(default_factory=WaveNetConfig)  # n_mels and speakers come from the data
     data: WaveNetDataConfig = field(default_factory=WaveNetDataConfig)
+    holdout_fraction: float = HOLDOUT_FRACTION  # per speaker, deterministic (tts.corpora.holdout), as every stage
     train: TrainConfig = field(default_factory=default_train_config)
     # "" = start from random weights; a trained WaveNet (weights file or run folder) of the same
     # config to start from, e.g. fine-tuning on ground-truth-aligned mels (data.mel_dir). A run that
@@ -80,6 +75,9 @@ class WaveNetTask(Task):
                 raise TTSError(f"init_from {self.init_from}: its model config differs in {differing}; it must match the run's")
             model.load_state_dict({name: value.float() for name, value in trained.state_dict().items()})
         return model
+
+    def describe(self):
+        return describe(self.model_config, self.spec.sample_rate)
 
     def loss(self, model, batch):
         output = self.model_config.output
@@ -139,15 +137,14 @@ def run_speakers(utterances, speakers):
 
 
 def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
-    """Train on every usable utterance of the manifest; returns the exported weights' path
-    (`<out_dir>/wavenet.safetensors`). Resumes from `<out_dir>/checkpoints` when it holds a run."""
+    """Train on every usable utterance of the manifest minus the held-out share; returns the
+    exported weights' path (`<out_dir>/wavenet.safetensors`; None on the other ranks under
+    torchrun). Resumes from `<out_dir>/checkpoints` when it holds a run."""
     utterances, skipped = prepare_corpus(
-        manifest_path, run.data, progress=progress and run.train.progress_bar, f0=run.model.excitation.f0_source,
+        manifest_path, run.data, progress=shows_bars(run, progress), f0=run.model.excitation.f0_source,
         band_limit_hz=band_limit_hz(run.model.excitation, run.data.spec),
     )
-    for utterance_id, reason in sorted(skipped.items()):
-        print(f"skipped {utterance_id}: {reason}")
-    utterances, held_out = holdout_split(utterances, run.data.holdout_fraction)
+    utterances, held_out = holdout_split(utterances, run.holdout_fraction)
     conditioning = dataclasses.replace(
         run.model.conditioning, n_mels=run.data.spec.n_mels, speakers=run_speakers(utterances, speakers)
     )
@@ -161,16 +158,7 @@ def train_wavenet(manifest_path, run, *, speakers=None, progress=True):
         history=history_samples(model_config.excitation),
         sample_rate=run.data.spec.sample_rate,
     )
-    out_dir = Path(run.train.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    run = dataclasses.replace(run, model=model_config)
-    if is_main_process():
-        write_text_atomic(out_dir / CONFIG_FILE, yaml.safe_dump(config_to_dict(run), sort_keys=False))
-        write_text_atomic(out_dir / HELD_OUT_FILE, json.dumps(sorted(u.id for u in held_out), indent=1) + "\n")
     task = WaveNetTask(
         model_config, dataset, run.data.spec, init_from=run.init_from, injected_noise=run.data.injected_noise
     )
-    if progress and is_main_process():
-        print(describe(model_config, run.data.spec.sample_rate))
-    result = train(task, dataclasses.replace(run.train, progress_bar=run.train.progress_bar and progress))
-    return export_weights(result.checkpoint, out_dir / WEIGHTS_FILE) if is_main_process() else None
+    return run_stage(run, task, held_out=held_out, skipped=skipped, progress=progress).weights

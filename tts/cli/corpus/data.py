@@ -13,12 +13,12 @@ import json
 from pathlib import Path
 
 from tts.atomic import write_text_atomic
+from tts.cli.argtypes import positive_int
 from tts.corpora.layout import read_corpus
 from tts.corpora.manifest import write_manifest
 from tts.corpora.preflight import BAD, DEFAULT_JOBS, preflight
 from tts.corpora.speakers import build_speaker_table, default_speaker_table_path, write_speaker_table
 from tts.errors import TTSError
-from tts.cli.argtypes import positive_int
 
 MAX_LISTED = 20  # warning and unpaired rows printed per kind; every bad file is printed
 

@@ -10,6 +10,10 @@ Every stage computes its features on first use and caches them beside the manife
 
 so the torchrun ranks of a training stage only read them, rather than each rank computing every
 feature at the same time. A feature already cached is not computed again.
+
+With --features (a recipe's features.yaml) the voice's spec is that file's and the aligner's is
+too but for its own window, as `tts train ... --features` makes them; --check-config first checks
+that no stage config sets a spec field otherwise (tts/cli/features_option.py).
 """
 
 import multiprocessing
@@ -20,13 +24,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from tts.feature_cache import cached_f0, f0_cache_dir
 from tts.cli.argtypes import positive_int
+from tts.cli.features_option import check_configs, spec_settings, with_features
 from tts.config import load_config
 from tts.corpora.manifest import read_manifest
 from tts.corpora.preflight import DEFAULT_JOBS
-from tts.errors import AudioFormatError
-from tts.feature_cache import audio_cache_dir, cached_audio, cached_mel, mel_cache_dir
+from tts.errors import AudioFormatError, UsageError
+from tts.feature_cache import audio_cache_dir, cached_audio, cached_f0, cached_mel, f0_cache_dir, mel_cache_dir
 from tts.features import FeatureSpec
 
 
@@ -39,9 +43,20 @@ def register(group):
         "processes. The training stages then read them instead of computing them.",
     )
     parser.add_argument("--manifest", required=True, type=Path, metavar="M.jsonl", help="corpus manifest")
-    parser.add_argument(
+    spec = parser.add_mutually_exclusive_group()
+    spec.add_argument(
         "--voice-spec", type=Path, metavar="SPEC.yaml",
         help="FeatureSpec fields of the voice (default: the default spec, 22050 Hz / hop 256), as for `tts align`",
+    )
+    spec.add_argument(
+        "--features", type=Path, metavar="SPEC.yaml",
+        help="the FeatureSpec every stage shares (recipes/common/conf/features.yaml): the voice's, and the "
+        "aligner's but for its own window, as `tts train ... --features` sets them",
+    )
+    parser.add_argument(
+        "--check-config", nargs="+", action="extend", default=[], type=Path, metavar="YAML",
+        help="with --features: first fail, naming both values, if one of these stage configs sets a "
+        "data.spec field otherwise (a config's stage is its name up to the first '_': wavenet_mol.yaml)",
     )
     parser.add_argument(
         "--aligner-config", type=Path, metavar="ALIGNER.yaml",
@@ -52,11 +67,8 @@ def register(group):
 
 
 def run(args):
-    from frontends.aligner.task import AlignerRunConfig  # the aligner's default spec lives with it
-
     started = time.perf_counter()
-    voice_spec = load_config(FeatureSpec, args.voice_spec) if args.voice_spec else FeatureSpec()
-    aligner = load_config(AlignerRunConfig, args.aligner_config) if args.aligner_config else AlignerRunConfig()
+    voice_spec, aligner = _specs(args)
     aligner_spec = aligner.data.spec
     folders = {  # where each stage looks by default: beside the manifest
         "voice_mel": mel_cache_dir(args.manifest, voice_spec),
@@ -83,6 +95,24 @@ def run(args):
         f"{folders['voice_mel'].parent} in {time.perf_counter() - started:.1f} s"
     )
     return 0
+
+
+def _specs(args):
+    """The voice's FeatureSpec and the aligner's run config: from --features, once --check-config's
+    configs agree with it, or from --voice-spec and --aligner-config as they are."""
+    from frontends.aligner.task import AlignerRunConfig  # the aligner's default spec lives with it
+
+    if args.check_config and not args.features:
+        raise UsageError("--check-config needs --features, the spec to check the configs against")
+    aligner = load_config(AlignerRunConfig, args.aligner_config) if args.aligner_config else AlignerRunConfig()
+    if not args.features:
+        return load_config(FeatureSpec, args.voice_spec) if args.voice_spec else FeatureSpec(), aligner
+    features = load_config(FeatureSpec, args.features)
+    checked = check_configs(args.check_config, features, features_path=args.features)
+    if args.check_config:
+        print(f"checked {checked} stage configs with a data.spec against {args.features}: they agree")
+    settings = spec_settings(args.aligner_config)
+    return features, with_features(aligner, settings, features, model="aligner", features_path=args.features)
 
 
 def _cache_features(item, *, folders, voice_spec, aligner_spec):

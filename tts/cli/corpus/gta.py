@@ -8,7 +8,7 @@ from tts.acoustic.model import AcousticModel
 from tts.acoustic.task import WEIGHTS_FILE
 from tts.errors import UsageError
 from tts.training.precision import inference_dtype
-from tts.voice_files import default_voice_dir
+from tts.voice_files import resolve_voice_dir
 
 
 def register(group):
@@ -33,7 +33,7 @@ def register(group):
 
 def acoustic_weights(text):
     """The weights file that --acoustic names."""
-    path = default_voice_dir() if text == "default" else Path(text)
+    path = resolve_voice_dir(text)
     if path.is_dir():
         path = path / WEIGHTS_FILE
     if not path.is_file():

@@ -15,8 +15,8 @@ def register(group):
         help="train the acoustic model on a manifest and its durations (from `tts align`)",
         description="Train the FastSpeech 2-style acoustic model on the utterances of a durations file "
         "(mels and F0 from the manifest's audio, under the durations' FeatureSpec), holding out a share of "
-        "every speaker's utterances, and print the held-out mel L1 with true durations. "
-        "Resumes when DIR already holds a run.",
+        "every speaker's utterances (listed in DIR/held_out.json), and print the held-out mel L1 with true "
+        "durations. Resumes when DIR already holds a run.",
     )
     parser.add_argument("--manifest", required=True, type=Path, metavar="M.jsonl", help="corpus manifest")
     parser.add_argument(

@@ -13,10 +13,11 @@ def register(group):
         "aligner",
         help="train the phoneme aligner on a manifest (then run `tts align`)",
         description="Train the aligner (RAD-TTS style soft alignment with a diagonal prior, forward-sum "
-        "loss) on every utterance of a manifest. Resumes when DIR already holds a run.",
+        "loss) on every utterance of a manifest: it holds none out, since `tts align` aligns them all. Resumes "
+        "when DIR already holds a run.",
     )
     parser.add_argument("--manifest", required=True, type=Path, metavar="M.jsonl", help="corpus manifest")
-    add_run_arguments(parser, config_help="aligner config (sections model, data, train); see recipes for a commented one")
+    add_run_arguments(parser, config_help="aligner config (sections model, data, train)")
     parser.set_defaults(func=run)
 
 

@@ -12,7 +12,8 @@ def register(group):
         "duration",
         help="train the duration model on a durations file (from `tts align`)",
         description="Train the duration model on <manifest stem>.durations.jsonl, holding out a share of "
-        "every speaker's utterances, and print how many held-out utterance lengths it predicts within 10 %.",
+        "every speaker's utterances (listed in DIR/held_out.json), and print how many held-out utterance lengths "
+        "it predicts within 10 %. Resumes when DIR already holds a run.",
     )
     parser.add_argument("--durations", required=True, type=Path, metavar="D.jsonl", help="durations from `tts align`")
     parser.add_argument(

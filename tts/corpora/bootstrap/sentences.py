@@ -13,9 +13,9 @@ from importlib import resources
 from num2words import num2words
 
 from tts.errors import TTSError
-from tts.evaluation.texts import read_texts
+from tts.texts import read_texts
 
-# The IEEE "Harvard" sentences are reserved for evaluation (`tts eval --texts harvard`), so any
+# The IEEE "Harvard" sentences are reserved for evaluation (`tts eval texts --texts harvard`), so any
 # candidate that matches one (ignoring case and punctuation) is dropped.
 RESERVED = tuple(read_texts("harvard"))
 

@@ -1,8 +1,9 @@
-"""Evaluation texts: one sentence per line, from a UTF-8 file or a built-in list named by `--texts`.
+"""Sentence lists: one sentence per line, from a UTF-8 file or a built-in list named by `--texts`.
 
 `harvard` is IEEE "Harvard" lists 1 and 2 (phonetically balanced sentences from the IEEE
 Recommended Practice for Speech Quality Measurements). They are reserved for evaluation: the
 bootstrap corpora drop any sentence in this file, so a voice is scored on text it never trained on.
+The reader is core so that both sides, the corpora and the evaluation, read the one list.
 """
 
 from importlib import resources
