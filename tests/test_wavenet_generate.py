@@ -185,6 +185,27 @@ def test_batch_single_and_stream_are_bitwise_equal(generator, rng):
     )
 
 
+def test_voiced_frames_are_sampled_at_the_voiced_temperature(generator, rng):
+    """Frames with F0 > 0 draw at voiced_temperature, the others at temperature: up to where the
+    voicing first changes, the output is exactly the run at that one temperature."""
+    (mel,) = mels(rng, 12)
+    speaker = [speaker_of(generator.model, 1)]
+    voiced_first = np.array([120.0] * 5 + [0.0] * 7)
+
+    def run(f0=None, **sampling):
+        return generator.generate([mel], speaker, f0s=None if f0 is None else [f0], seed=4, chunk_frames=4, **sampling)[0]
+
+    greedy, warm = run(temperature=0), run(temperature=1.0)
+    mixed = run(voiced_first, temperature=1.0, voiced_temperature=0.0)
+    np.testing.assert_array_equal(mixed[: 5 * HOP], greedy[: 5 * HOP])
+    assert not np.array_equal(mixed[5 * HOP :], greedy[5 * HOP :])
+    np.testing.assert_array_equal(run(voiced_first[::-1], temperature=1.0, voiced_temperature=0.0)[: 7 * HOP], warm[: 7 * HOP])
+    np.testing.assert_array_equal(run(np.zeros(12), temperature=1.0, voiced_temperature=0.0), warm)
+    # streamed, the same
+    chunks = generator.stream(mel, speaker[0], f0=voiced_first, temperature=1.0, voiced_temperature=0.0, seed=4, chunk_frames=4)
+    np.testing.assert_array_equal(np.concatenate(list(chunks)), mixed)
+
+
 def test_temperature_zero_is_the_models_most_likely_value(generator, rng):
     model = generator.model
     (mel,) = mels(rng, 10)
@@ -224,13 +245,16 @@ def test_long_input_is_conditioned_chunk_by_chunk(rng):
 def test_kernel_state_carries_across_chunks(generator, rng):
     (mel,) = mels(rng, 9)
     condition = generator.conditioning(mel, speaker_of(generator.model, 0))
+    hop = generator.hop
+    temperatures = np.linspace(0.5, 1.0, len(mel))  # per frame: chunks that start mid-frame must index them right
     outs = []
     for pieces in ([0, len(condition)], [0, 5, 8, 40, len(condition)]):
         ring, previous = kernel.new_rings(generator.net, 1)[0], np.float32(0.0)
         out = np.empty(len(condition), np.float32)
         for start, stop in zip(pieces, pieces[1:]):
             previous = kernel.generate_chunk(
-                generator.net, ring, start, previous, np.uint64(7), 1.0, condition[start:stop], out[start:stop]
+                generator.net, ring, start, previous, np.uint64(7), temperatures, hop, condition[start:stop],
+                out[start:stop],
             )
         assert previous == out[-1]
         outs.append(out)
@@ -247,7 +271,8 @@ def constant_head_draws(kind, bias, temperature, seed, samples=16000):
     net = WaveNetGenerator(model).net
     condition = np.zeros((samples, *net.conv_bias.shape), np.float32)
     out = np.empty(samples, np.float32)
-    kernel.generate_chunk(net, kernel.new_rings(net, 1)[0], 0, np.float32(0.0), np.uint64(seed), temperature, condition, out)
+    temperatures = np.full(samples, float(temperature))  # hop 1: a frame per sample
+    kernel.generate_chunk(net, kernel.new_rings(net, 1)[0], 0, np.float32(0.0), np.uint64(seed), temperatures, 1, condition, out)
     return out
 
 
@@ -291,6 +316,10 @@ def test_speaker_mix_of_one_is_that_speaker(rng):
         (0, lambda g, mel: g.generate([mel[:, :3]])),
         (0, lambda g, mel: g.generate([mel], temperature=-1.0)),
         (0, lambda g, mel: g.generate([mel], seed=[1, 2])),
+        (0, lambda g, mel: g.generate([mel], voiced_temperature=0.5)),  # voicing needs the F0
+        (0, lambda g, mel: g.generate([mel], f0s=[np.full(4, 100.0)], voiced_temperature=-0.5)),
+        (0, lambda g, mel: g.generate([mel], f0s=[np.full(3, 100.0)], voiced_temperature=0.5)),
+        (0, lambda g, mel: g.generate([mel], f0s=[np.full(4, 100.0)])),  # an F0 nothing reads
         (0, lambda g, mel: list(g.stream(mel, chunk_frames=0))),
     ],
 )

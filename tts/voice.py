@@ -15,6 +15,7 @@ and one speaker table, or loading fails naming what differs. Vocoders load on fi
 whose WaveNet is absent or broken still speaks through the others.
 """
 
+import inspect
 import math
 import threading
 import time
@@ -26,7 +27,7 @@ from tts.errors import TTSError, UsageError
 from tts.registry import load_vocoder_class
 from tts.speaker_selection import parse_speaker, resolve_speaker
 from tts.training.precision import inference_dtype
-from tts.voice_files import VoiceFiles
+from tts.voice_files import VOICE_FILE, VoiceFiles
 from tts.voice_integrity import verify_voice
 from tts.voice_plan import Silence, plan_text
 
@@ -122,7 +123,7 @@ class Voice:
             raise UsageError(f"this voice has no vocoder {name!r}; it has: {', '.join(self.vocoder_names)}")
         with self._vocoder_lock:
             if name not in self._vocoders:
-                vocoder = load_vocoder_class(name).load(self.files.path(self.files.vocoders[name]))
+                vocoder = load_vocoder(name, self.files)
                 self.spec.require_same(vocoder.spec, what=f"the acoustic model and the {name!r} vocoder")
                 if getattr(vocoder, "speakers", None):
                     _require_speakers(self.speakers, vocoder.speakers, f"the {name!r} vocoder")
@@ -289,6 +290,18 @@ def _with_warnings(chunk, warnings):
     first, *rest = chunk.utterances
     report = {**first.report, "warnings": [*first.report.get("warnings", ()), *warnings]}
     return replace(chunk, utterances=(first.with_(report=report), *rest))
+
+
+def load_vocoder(name, files):
+    """The voice's vocoder `name`, its `load` given the voice.json's vocoder_options for it; options
+    its `load` does not take are an error naming them, before anything loads."""
+    cls, path = load_vocoder_class(name), files.path(files.vocoders[name])
+    options = files.vocoder_options.get(name, {})
+    try:
+        inspect.signature(cls.load).bind(path, **options)
+    except TypeError as error:
+        raise TTSError(f"{files.root / VOICE_FILE}: vocoder_options of {name!r}: {error}") from None
+    return cls.load(path, **options)
 
 
 def _require_speakers(expected, found, what):

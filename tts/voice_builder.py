@@ -27,8 +27,9 @@ from tts.voice_integrity import component_checksums
 
 
 def build_voice(out, *, duration, acoustic, vocoders, default_vocoder, speaker_table, name=None,
-                description="", lexicon=None, half=False, extra=None, replace=False):
-    """Write the voice directory `out`; returns its VoiceFiles."""
+                description="", lexicon=None, half=False, extra=None, replace=False, vocoder_options=None):
+    """Write the voice directory `out`; returns its VoiceFiles. vocoder_options: {vocoder: {option:
+    value}}, the keyword arguments its load gets (voice.json's vocoder_options)."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not replace:
         raise TTSError(f"{out} already exists and is not empty; pass replace=True (--replace) to rebuild it")
@@ -49,6 +50,7 @@ def build_voice(out, *, duration, acoustic, vocoders, default_vocoder, speaker_t
             duration_model="duration.safetensors", acoustic_model="acoustic.safetensors", vocoders=files,
             default_vocoder=default_vocoder, lexicon="lexicon.tsv" if lexicon is not None else None,
             extra={"sources": _sources(duration=duration, acoustic=acoustic, **vocoders), **(extra or {})},
+            vocoder_options=vocoder_options or {},
         )
         voice = dataclasses.replace(voice, checksums=component_checksums(voice))
         voice.write()

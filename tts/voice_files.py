@@ -9,6 +9,7 @@
       "acoustic_model": "acoustic.safetensors",
       "vocoders": {"griffinlim": "griffinlim.json", "wavenet": "wavenet.safetensors", "concat": "units"},
       "default_vocoder": "griffinlim",
+      "vocoder_options": {"wavenet": {"voiced_temperature": 0.5}},   # optional: keyword arguments of load
       "lexicon": null,
       "checksums": {"duration.safetensors": "<sha256>", ...}   # tts.voice_integrity
     }
@@ -63,6 +64,9 @@ class VoiceFiles:
     format_version: int = FORMAT_VERSION
     extra: dict = field(default_factory=dict)  # anything else recorded (training steps, figures)
     checksums: dict = field(default_factory=dict)  # component -> sha256, verified at load (none: not checked)
+    # vocoder name -> keyword arguments of its `load` (how it renders, e.g. a sampling temperature),
+    # as a Piper voice's config carries its inference settings
+    vocoder_options: dict = field(default_factory=dict)
 
     @property
     def speakers(self):
@@ -119,6 +123,10 @@ class VoiceFiles:
         bad = [name for name in self.vocoders if not VALID_NAME.match(name)]
         if bad:
             raise TTSError(f"{source}: invalid vocoder names {bad}")
+        for name, options in self.vocoder_options.items():
+            if name not in self.vocoders or not isinstance(options, dict):
+                raise TTSError(f"{source}: vocoder_options must map the voice's vocoders to {{option: value}}, "
+                               f"got {name!r}: {options!r}")
         for relative in self.components():
             if not self.path(relative).exists():
                 raise TTSError(f"{source}: names {relative!r}, which is missing from the voice directory")
@@ -134,6 +142,7 @@ class VoiceFiles:
             "acoustic_model": self.acoustic_model,
             "vocoders": self.vocoders,
             "default_vocoder": self.default_vocoder,
+            "vocoder_options": self.vocoder_options,
             "lexicon": self.lexicon,
             "extra": self.extra,
             "checksums": self.checksums,

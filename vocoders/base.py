@@ -35,7 +35,9 @@ class Vocoder(ABC):
     @classmethod
     @abstractmethod
     def load(cls, path):
-        """Build the vocoder from its saved files (a directory or a .safetensors file)."""
+        """Build the vocoder from its saved files (a directory or a .safetensors file). A vocoder
+        with rendering settings takes them as keyword arguments after `path`; a voice passes them
+        from its voice.json's vocoder_options."""
 
     @abstractmethod
     def render(self, utterances):

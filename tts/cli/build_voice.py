@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import yaml
+
 from tts.errors import UsageError
 
 
@@ -20,6 +22,10 @@ def register(subparsers):
     parser.add_argument(
         "--vocoder", action="append", required=True, metavar="NAME[=SOURCE]",
         help="a vocoder and its training run, weights or directory (none for griffinlim/world); repeat",
+    )
+    parser.add_argument(
+        "--vocoder-option", action="append", default=[], metavar="NAME.OPTION=VALUE",
+        help="how a vocoder renders, stored in voice.json (e.g. wavenet.voiced_temperature=0.5); repeat",
     )
     parser.add_argument("--default-vocoder", metavar="NAME", help="the voice's default (default: the first --vocoder)")
     parser.add_argument("--name", help="the voice's name (default: the folder name)")
@@ -45,9 +51,23 @@ def run(args):
     files = build_voice(
         args.out, duration=args.duration, acoustic=args.acoustic, vocoders=vocoders, default_vocoder=default,
         speaker_table=args.speakers, name=args.name, description=args.description, lexicon=args.lexicon,
-        half=args.half, replace=args.replace,
+        half=args.half, replace=args.replace, vocoder_options=vocoder_options(args.vocoder_option, vocoders),
     )
     size = sum(path.stat().st_size for path in files.root.rglob("*") if path.is_file())
     print(f"wrote voice {files.name!r} to {files.root}: {len(files.speakers)} speakers, vocoders "
           f"{', '.join(files.vocoders)} (default {files.default_vocoder}), {size / 2**20:.1f} MiB")
     return 0
+
+
+def vocoder_options(items, vocoders):
+    """{vocoder: {option: value}} from NAME.OPTION=VALUE items, the value read as YAML (0.5, null, true)."""
+    options = {}
+    for item in items:
+        key, equals, text = item.partition("=")
+        name, dot, option = key.partition(".")
+        if not (equals and dot and option):
+            raise UsageError(f"--vocoder-option {item!r}: expected NAME.OPTION=VALUE, e.g. wavenet.voiced_temperature=0.5")
+        if name not in vocoders:
+            raise UsageError(f"--vocoder-option {item!r}: {name!r} is not among the --vocoder names {list(vocoders)}")
+        options.setdefault(name, {})[option] = yaml.safe_load(text)
+    return options

@@ -9,7 +9,7 @@ Utterances run chunk by chunk (`chunk_frames` frames at a time): the model compu
 conditioning for every layer once, at frame rate with `context` frames of margin, and upsamples it
 for the chunk's samples; then kernel.generate_chunk runs those samples, the utterances of a batch
 in parallel threads. Memory stays bounded by the chunk, whatever the length. An utterance's output
-depends only on its mel, speaker, temperature, seed and chunk_frames: alone, in a batch or
+depends only on its mel, speaker, F0, temperatures, seed and chunk_frames: alone, in a batch or
 streamed, it is bitwise the same.
 """
 
@@ -84,24 +84,31 @@ class WaveNetGenerator:
         if self.config.excitation.lpc_order and getattr(model, "spec", None) is None:
             raise TTSError("an excitation WaveNet needs model.spec, the FeatureSpec its mels follow (set when loaded)")
 
-    def generate(self, mels, speakers=None, *, f0s=None, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+    def generate(self, mels, speakers=None, *, f0s=None, temperature=1.0, voiced_temperature=None, seed=0,
+                 chunk_frames=CHUNK_FRAMES):
         """One float32 waveform of frames * hop samples per mel [frames, n_mels].
 
         speakers: one per mel, each an index or an {index: weight} mix (None for a single-speaker
         model). f0s: one frame F0 [frames] (Hz, 0 unvoiced) per mel, for a model that reads a sine
-        at it (excitation.f0_source). seed: an int for every utterance, or one per utterance."""
+        at it (excitation.f0_source) or a voiced_temperature. voiced_temperature: the sampling
+        temperature of voiced frames (None: `temperature` everywhere), as LPCNet samples voiced
+        speech colder so that its periods stay clean and unvoiced noise keeps its spread. seed: an
+        int for every utterance, or one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        for chunk in self._chunks(mels, speakers, f0s, temperature, seed, chunk_frames):
+        sampling = (temperature, voiced_temperature)
+        for chunk in self._chunks(mels, speakers, f0s, sampling, seed, chunk_frames):
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
 
-    def stream(self, mel, speaker=None, *, f0=None, temperature=1.0, seed=0, chunk_frames=CHUNK_FRAMES):
+    def stream(self, mel, speaker=None, *, f0=None, temperature=1.0, voiced_temperature=None, seed=0,
+               chunk_frames=CHUNK_FRAMES):
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
         concatenation is generate([mel], [speaker], f0s=[f0], ...)[0]."""
         f0s = None if f0 is None else [f0]
-        return (chunk[0] for chunk in self._chunks([mel], [speaker], f0s, temperature, seed, chunk_frames))
+        sampling = (temperature, voiced_temperature)
+        return (chunk[0] for chunk in self._chunks([mel], [speaker], f0s, sampling, seed, chunk_frames))
 
     def conditioning(self, mel, speaker=None, *, start=0, stop=None):
         """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`."""
@@ -115,9 +122,9 @@ class WaveNetGenerator:
         """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
         return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
 
-    def _chunks(self, mels, speakers, f0s, temperature, seed, chunk_frames):
+    def _chunks(self, mels, speakers, f0s, sampling, seed, chunk_frames):
         """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
-        one per chunk, over the utterances still running."""
+        one per chunk, over the utterances still running. sampling: (temperature, voiced_temperature)."""
         mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
         speakers = [None] * len(mels) if speakers is None else list(speakers)
         if len(speakers) != len(mels):
@@ -125,26 +132,39 @@ class WaveNetGenerator:
         speakers = [self._speaker(speaker) for speaker in speakers]
         if not isinstance(chunk_frames, numbers.Integral) or chunk_frames < 1:
             raise TTSError(f"chunk_frames must be a positive integer, got {chunk_frames!r}")
-        sources = self._sources(mels, f0s)
-        return self._run(mels, speakers, sources, _temperature(temperature), _seeds(seed, len(mels)), chunk_frames)
+        temperature, voiced_temperature = sampling
+        temperature = checked_temperature(temperature)
+        voiced_temperature = None if voiced_temperature is None else checked_temperature(voiced_temperature)
+        f0s = self._f0s(mels, f0s, voiced_temperature is not None)
+        if self.config.excitation.f0_source:
+            sources = [sine_source(f0, hop=self.hop, sample_rate=self.model.spec.sample_rate) for f0 in f0s]
+        else:
+            sources = [np.zeros(0, np.float32)] * len(mels)
+        if voiced_temperature is None:
+            temperatures = [np.full(len(mel), temperature) for mel in mels]
+        else:
+            temperatures = [np.where(f0 > 0, voiced_temperature, temperature) for f0 in f0s]
+        return self._run(mels, speakers, sources, temperatures, _seeds(seed, len(mels)), chunk_frames)
 
-    def _sources(self, mels, f0s):
-        """The sine at F0 of every utterance [frames * hop], or empty arrays for a model without one."""
-        if not self.config.excitation.f0_source:
+    def _f0s(self, mels, f0s, for_voicing):
+        """Each utterance's frame F0 (float64 [frames]), checked: what a sine at F0 or a voiced
+        temperature is made from; None when neither is wanted."""
+        if not (self.config.excitation.f0_source or for_voicing):
             if f0s is not None:
-                raise TTSError("this WaveNet reads no F0; pass f0s=None")
-            return [np.zeros(0, np.float32)] * len(mels)
+                raise TTSError("this WaveNet reads no F0 and no voiced_temperature is set; pass f0s=None")
+            return None
         if f0s is None or len(f0s) != len(mels):
-            raise TTSError("this WaveNet reads a sine at F0: pass one frame F0 [frames] per mel (f0s)")
-        sources = []
+            why = "reads a sine at F0" if self.config.excitation.f0_source else "samples voiced frames at voiced_temperature"
+            raise TTSError(f"this WaveNet {why}: pass one frame F0 [frames] per mel (f0s)")
+        checked = []
         for index, (mel, f0) in enumerate(zip(mels, f0s)):
             f0 = np.asarray(f0, dtype=np.float64)
             if f0.shape != (len(mel),) or not np.all(np.isfinite(f0)) or np.any(f0 < 0):
                 raise TTSError(f"f0 {index} must be {len(mel)} finite values >= 0 (one per frame), got shape {f0.shape}")
-            sources.append(sine_source(f0, hop=self.hop, sample_rate=self.model.spec.sample_rate))
-        return sources
+            checked.append(f0)
+        return checked
 
-    def _run(self, mels, speakers, sources, temperature, seeds, chunk_frames):
+    def _run(self, mels, speakers, sources, temperatures, seeds, chunk_frames):
         rings = kernel.new_rings(self.net, len(mels))
         previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
         frames = [len(mel) for mel in mels]
@@ -164,17 +184,18 @@ class WaveNetGenerator:
 
         def run(item, start, condition):
             out = np.empty(len(condition), np.float32)
+            first = start // self.hop
             if excitation.lpc_order:
-                first = start // self.hop
                 kernel.generate_excitation_chunk(
-                    self.net, rings[item], states[item], start, seeds[item], temperature, condition,
+                    self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition,
                     coefficients[item][first : first + chunk_frames], sources[item][start : start + len(out)],
                     self.hop, out,
                 )
                 np.clip(out, -1.0, 1.0, out=out)
             else:
                 previous[item] = kernel.generate_chunk(
-                    self.net, rings[item], start, previous[item], seeds[item], temperature, condition, out
+                    self.net, rings[item], start, previous[item], seeds[item], temperatures[item], self.hop,
+                    condition, out,
                 )
             return out
 
@@ -218,7 +239,8 @@ class WaveNetGenerator:
         return weights[None].to(self.device)
 
 
-def _temperature(temperature):
+def checked_temperature(temperature):
+    """`temperature` as a float; a TTSError unless it is a finite number >= 0."""
     if not isinstance(temperature, numbers.Real) or not 0 <= temperature < float("inf"):
         raise TTSError(f"temperature must be a finite number >= 0, got {temperature!r}")
     return float(temperature)

@@ -259,18 +259,19 @@ def _draw(net, params, temperature, seed, sample, probs, exponents):
 
 
 @numba.njit(cache=True, nogil=True)
-def generate_chunk(net, ring, start, previous, seed, temperature, condition, out):
+def generate_chunk(net, ring, start, previous, seed, temperatures, hop, condition, out):
     """Samples start .. start + len(out) of one utterance into `out`, from their conditioning
-    [len(out), L, G], the utterance's rings [rows, R] (updated in place) and the sample before
-    `start`; returns the last sample. It releases the GIL, so threads run utterances in parallel
-    (numba's own threads would spin against torch's OpenMP pool between chunks)."""
+    [len(out), L, G], the sampling temperature of each of the utterance's frames, its rings
+    [rows, R] (updated in place) and the sample before `start`; returns the last sample. It
+    releases the GIL, so threads run utterances in parallel (numba's own threads would spin
+    against torch's OpenMP pool between chunks)."""
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
     inputs = np.empty(1, np.float32)
     for i in range(len(out)):
         inputs[0] = previous
         _step(net, ring, start + i, inputs, condition[i], work, params)
-        previous = _draw(net, params, temperature, seed, start + i, work[-2], work[-1])
+        previous = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
         out[i] = previous
     return previous
 
@@ -353,11 +354,12 @@ def _mulaw_level(net, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def generate_excitation_chunk(net, ring, state, start, seed, temperature, condition, coefficients, source, hop, out):
+def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condition, coefficients, source, hop, out):
     """Samples start .. start + len(out) of one utterance of an excitation model into `out`, from
     their conditioning [len(out), L, G], the predictor coefficients of their frames [frames,
-    order] (the chunk starts on a frame) and the sine at F0 [len(out)] (empty for a model without
-    one), updating its rings and `state` in place. The output is
+    order] (the chunk starts on a frame), the sampling temperature of each of the utterance's
+    frames and the sine at F0 [len(out)] (empty for a model without one), updating its rings and
+    `state` in place. The output is
     not clipped here (generate.py clips it), so a test can recompute every step from it. Like
     generate_chunk, it releases the GIL."""
     work = _workspace(net)
@@ -366,7 +368,7 @@ def generate_excitation_chunk(net, ring, state, start, seed, temperature, condit
     for i in range(len(out)):
         prediction = _excitation_inputs(net, state, coefficients, i // hop, source[i] if len(source) else ZERO, inputs)
         _step(net, ring, start + i, inputs, condition[i], work, params)
-        excitation = _draw(net, params, temperature, seed, start + i, work[-2], work[-1])
+        excitation = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
         out[i] = _advance(net, state, prediction + excitation, excitation)
 
 

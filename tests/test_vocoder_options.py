@@ -1,0 +1,87 @@
+"""A voice's vocoder_options (voice.json): how each vocoder renders, given to its `load`, set with
+`tts build-voice --vocoder-option NAME.OPTION=VALUE` and checked before anything renders."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from tts.cli.main import main
+from tts.errors import TTSError
+from tts.voice import Voice
+from tts.voice_files import VOICE_FILE
+from vocoders.wavenet.vocoder import WaveNetVocoder
+
+
+@pytest.fixture(scope="module")
+def tempered_voice(voice_dir, tmp_path_factory):
+    """The tiny voice rebuilt with its WaveNet sampling voiced frames greedily, the others at 0.8."""
+    parts = voice_dir.parent / "parts"
+    out = tmp_path_factory.mktemp("tempered") / "voice"
+    status = main([
+        "build-voice", "--out", str(out), "--duration", str(parts / "duration.safetensors"),
+        "--acoustic", str(parts / "acoustic.safetensors"), "--speakers", str(parts / "speakers.json"),
+        "--vocoder", f"wavenet={parts / 'wavenet.safetensors'}", "--vocoder", "griffinlim",
+        "--vocoder-option", "wavenet.temperature=0.8", "--vocoder-option", "wavenet.voiced_temperature=0",
+    ])
+    assert status == 0
+    return out
+
+
+def test_the_options_reach_the_vocoder_and_change_what_it_renders(tempered_voice):
+    assert json.loads((tempered_voice / VOICE_FILE).read_text())["vocoder_options"] == {
+        "wavenet": {"temperature": 0.8, "voiced_temperature": 0}
+    }
+    voice = Voice.load(tempered_voice)
+    vocoder = voice.vocoder("wavenet")
+    assert "f0" in vocoder.needs  # voicing comes from the acoustic model's F0
+    utterance = voice.synthesize("Hello there.", vocoder="griffinlim").utterances[0]
+    assert (utterance.f0 > 0).any() and (utterance.f0 == 0).any()
+    weights = tempered_voice / "wavenet.safetensors"
+    expected = WaveNetVocoder.load(weights, temperature=0.8, voiced_temperature=0.0).render([utterance])[0]
+    np.testing.assert_array_equal(vocoder.render([utterance])[0], expected)
+    assert not np.array_equal(WaveNetVocoder.load(weights).render([utterance])[0], expected)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"wavenet": {"temprature": 0.5}}, r"vocoder_options of 'wavenet': .*'temprature'"),
+        ({"wavenet": {"voiced_temperature": -1}}, "temperature must be a finite number >= 0"),
+    ],
+)
+def test_an_option_the_vocoder_cannot_take_fails_when_it_loads(tempered_voice, tmp_path, options, message):
+    broken = tmp_path / "voice"
+    shutil.copytree(tempered_voice, broken)
+    data = json.loads((broken / VOICE_FILE).read_text())
+    (broken / VOICE_FILE).write_text(json.dumps({**data, "vocoder_options": options}))
+    voice = Voice.load(broken)
+    with pytest.raises(TTSError, match=message):
+        voice.vocoder("wavenet")
+    voice.vocoder("griffinlim")  # the others still load
+
+
+def test_options_for_a_vocoder_the_voice_lacks_are_refused_at_load(tempered_voice, tmp_path):
+    broken = tmp_path / "voice"
+    shutil.copytree(tempered_voice, broken)
+    data = json.loads((broken / VOICE_FILE).read_text())
+    (broken / VOICE_FILE).write_text(json.dumps({**data, "vocoder_options": {"hifigan": {"x": 1}}}))
+    with pytest.raises(TTSError, match="vocoder_options must map the voice's vocoders"):
+        Voice.load(broken)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("wavenet=0.5", "expected NAME.OPTION=VALUE"), ("hifigan.temperature=1", "not among the --vocoder names")],
+)
+def test_build_voice_refuses_a_malformed_option_before_building(voice_dir, tmp_path, capsys, option, message):
+    parts = voice_dir.parent / "parts"
+    status = main([
+        "build-voice", "--out", str(tmp_path / "voice"), "--duration", str(parts / "duration.safetensors"),
+        "--acoustic", str(parts / "acoustic.safetensors"), "--speakers", str(parts / "speakers.json"),
+        "--vocoder", f"wavenet={parts / 'wavenet.safetensors'}", "--vocoder-option", option,
+    ])
+    assert status == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "voice").exists()
