@@ -12,7 +12,7 @@ Every malformed line is an error naming the file and line number.
 from pathlib import Path
 
 from frontends.ipa import attach_stress
-from tts.errors import TTSError
+from tts.errors import TTSError, undecodable_byte
 
 
 class Lexicon:
@@ -36,7 +36,7 @@ class Lexicon:
             text = raw.decode("utf-8-sig")  # a byte-order mark from a spreadsheet export is not part of a word
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise TTSError(f"{path}:{line}: not valid UTF-8") from None
+            raise TTSError(f"{path}:{line}: not valid UTF-8 ({undecodable_byte(error, raw)})") from None
         lexicon = cls()
         first_line_of = {}
         # split("\n"), not splitlines(): line numbers must match the ones an editor shows.

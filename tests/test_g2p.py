@@ -109,7 +109,7 @@ def test_malformed_lexicon_lines_name_the_line(tmp_path, bad_line, message):
 def test_lexicon_that_is_not_utf8_or_missing_is_a_clear_error(tmp_path):
     path = tmp_path / "lexicon.tsv"
     path.write_bytes("good\tɡ ˈʊ d\n".encode() + b"caf\xe9\tk\n")
-    with pytest.raises(TTSError, match=r"lexicon.tsv:2: not valid UTF-8"):
+    with pytest.raises(TTSError, match=r"lexicon.tsv:2: not valid UTF-8 \(byte 0xe9 at offset 18\)"):
         Lexicon.load(path)
     with pytest.raises(TTSError, match="cannot read lexicon"):
         Lexicon.load(tmp_path / "missing.tsv")

@@ -30,3 +30,11 @@ class SpecMismatchError(TTSError):
 
 class PluginError(TTSError):
     """A vocoder plugin name is invalid, unknown, duplicated or failed to load."""
+
+
+def undecodable_byte(error, data=None):
+    """Where a UnicodeDecodeError happened, for a one-line message: 'byte 0xe9 at offset 3'.
+    data: the bytes as read, when the codec decoded less of them (utf-8-sig drops a byte-order
+    mark first, and counts its offsets after it), so the offset is the file's."""
+    skipped = 0 if data is None else len(data) - len(error.object)
+    return f"byte 0x{error.object[error.start]:02x} at offset {skipped + error.start}"

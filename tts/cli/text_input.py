@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from tts.errors import UsageError
+from tts.errors import UsageError, undecodable_byte
 
 
 def add_text_arguments(parser):
@@ -30,7 +30,7 @@ def read_text(args):
             text = data.decode("utf-8-sig")  # a leading BOM is an encoding mark, not text
         except UnicodeDecodeError as error:
             raise UsageError(
-                f"{source} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                f"{source} is not valid UTF-8 ({undecodable_byte(error, data)}); "
                 "convert it with iconv -t UTF-8"
             ) from None
     if not text.strip():

@@ -8,7 +8,7 @@ in ESPnet and Coqui; a row without one falls back to the raw text. One speaker, 
 from pathlib import Path
 
 from tts.corpora.listing import CorpusItem, pair_up
-from tts.errors import TTSError
+from tts.errors import TTSError, undecodable_byte
 
 LAYOUT = "ljspeech"
 SPEAKER = "LJ"
@@ -34,11 +34,12 @@ def read_ljspeech(root):
 
 
 def _read_lines(metadata):
+    data = metadata.read_bytes()
     try:
         # utf-8-sig: an editor may have prepended a BOM, which would otherwise stick to the first id.
-        return metadata.read_text(encoding="utf-8-sig").splitlines()
+        return data.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as error:
-        raise TTSError(f"{metadata}: not UTF-8 (bad byte at offset {error.start}); re-save it as UTF-8") from None
+        raise TTSError(f"{metadata}: not UTF-8 ({undecodable_byte(error, data)}); re-save it as UTF-8") from None
 
 
 def _parse_row(line, root, *, where):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tts.atomic import write_text_atomic
-from tts.errors import TTSError
+from tts.errors import TTSError, undecodable_byte
 
 FIELDS = ("id", "speaker", "text", "path", "duration", "sample_rate")
 
@@ -54,7 +54,7 @@ def read_manifest(path):
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as error:
-        raise TTSError(f"{path}: not UTF-8 (bad byte at offset {error.start})") from None
+        raise TTSError(f"{path}: not UTF-8 ({undecodable_byte(error)})") from None
     entries, first_line = [], {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():

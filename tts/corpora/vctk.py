@@ -11,6 +11,7 @@ but no transcripts and a few transcripts have no audio; both are reported as unp
 from pathlib import Path
 
 from tts.corpora.listing import CorpusItem, pair_up
+from tts.errors import undecodable_byte
 
 # layout name -> (audio folder, suffix that follows the utterance id in an audio file name)
 AUDIO = {
@@ -73,6 +74,5 @@ def _read_transcript(path, *, name):
     try:
         return " ".join(data.decode("utf-8").split()), ""
     except UnicodeDecodeError as error:
-        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
         text = data.decode("utf-8", errors="replace")
-        return " ".join(text.split()), f"{name} is not valid UTF-8 ({where}); convert it with iconv -t UTF-8"
+        return " ".join(text.split()), f"{name} is not valid UTF-8 ({undecodable_byte(error)}); convert it with iconv -t UTF-8"

@@ -19,7 +19,7 @@ import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from tts.errors import TTSError
+from tts.errors import TTSError, undecodable_byte
 from tts.server import audio_formats
 from tts.server.job import END, SynthesisJob
 from tts.server.limits import Admission, ServerBusy, ServerLimits
@@ -214,7 +214,7 @@ def _json_object(body):
         fields = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise RequestError(
-            400, f"request body is not valid UTF-8 (byte 0x{body[error.start]:02x} at offset {error.start})"
+            400, f"request body is not valid UTF-8 ({undecodable_byte(error)})"
         ) from None
     except json.JSONDecodeError as error:
         raise RequestError(

@@ -9,7 +9,7 @@ The reader is core so that both sides, the corpora and the evaluation, read the 
 from importlib import resources
 from pathlib import Path
 
-from tts.errors import UsageError
+from tts.errors import UsageError, undecodable_byte
 
 BUILT_IN = {"harvard": "harvard.txt"}
 
@@ -20,13 +20,14 @@ def read_texts(source):
         text = resources.files(__package__).joinpath(BUILT_IN[str(source)]).read_text(encoding="utf-8")
     else:
         try:
-            text = Path(source).read_text(encoding="utf-8-sig")
+            data = Path(source).read_bytes()
+            text = data.decode("utf-8-sig")
         except OSError as error:
             raise UsageError(
                 f"cannot read texts from {source}: {error.strerror} (built-in lists: {', '.join(BUILT_IN)})"
             ) from None
         except UnicodeDecodeError as error:
-            raise UsageError(f"{source} is not valid UTF-8 (bad byte at offset {error.start})") from None
+            raise UsageError(f"{source} is not valid UTF-8 ({undecodable_byte(error, data)})") from None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         raise UsageError(f"{source} has no sentences: give one per line")
