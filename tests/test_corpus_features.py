@@ -29,8 +29,10 @@ def test_caches_exactly_what_the_stages_would_compute(tmp_path, capsys):
     assert main(["corpus", "features", "--manifest", str(manifest), "--jobs", "2"]) == 0
     assert "cached features of 3 utterances (0 skipped)" in capsys.readouterr().out
     voice, aligner = FeatureSpec(), AlignerDataConfig().spec
+    band = voice.fmax  # the excitation WaveNet's audio ends at the mel's fmax (8 kHz of 11.025)
     folders = [mel_cache_dir(manifest, voice), f0_cache_dir(manifest, voice),
-               audio_cache_dir(manifest, voice.sample_rate), mel_cache_dir(manifest, aligner)]
+               audio_cache_dir(manifest, voice.sample_rate), mel_cache_dir(manifest, aligner),
+               audio_cache_dir(manifest, voice.sample_rate, band_limit_hz=band)]
     for folder in folders:
         assert sorted(path.stem for path in folder.iterdir()) == [entry.id for entry in entries]
     # The stages' own cache functions find them and return the same values they would compute.
@@ -41,6 +43,7 @@ def test_caches_exactly_what_the_stages_would_compute(tmp_path, capsys):
         (folders[1], lambda path: cached_f0(entry.path, path, voice)),
         (folders[2], lambda path: cached_audio(entry.path, path, voice.sample_rate)),
         (folders[3], lambda path: cached_mel(entry.path, path, aligner)),
+        (folders[4], lambda path: cached_audio(entry.path, path, voice.sample_rate, band)),
     ]:
         compute(fresh / folder.name / name)
         np.testing.assert_array_equal(np.load(folder / name), np.load(fresh / folder.name / name))

@@ -29,12 +29,17 @@ def history_samples(excitation):
 
 
 def band_limit_hz(excitation, spec):
-    """Where an excitation model's training audio ends: the mel's fmax (None: a plain WaveNet, or
+    """Where an excitation model's training audio ends (None for a plain WaveNet): excitation_band_hz."""
+    return excitation_band_hz(spec) if excitation.lpc_order else None
+
+
+def excitation_band_hz(spec):
+    """Where the training audio of an excitation model on `spec`'s mels ends: the mel's fmax (None:
     a mel that reaches Nyquist). The mel says nothing above fmax, so the filter made from it has
     no formant there, and the energy a recording has there would stay in the excitation, raised
     by up to the LPC noise floor's 40 dB: three bootstrap voices with energy to 11 kHz had
     excitations 9 dB louder than their signal, and their generation ran away (BENCHMARKS.md)."""
-    return spec.fmax if excitation.lpc_order and 2 * spec.fmax < spec.sample_rate else None
+    return spec.fmax if 2 * spec.fmax < spec.sample_rate else None
 
 
 def frame_coefficients(mel, excitation, spec):

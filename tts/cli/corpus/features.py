@@ -6,6 +6,9 @@ Every stage computes its features on first use and caches them beside the manife
     <manifest stem>.cache/mel-<voice spec digest>/    log-mels of the voice (tts align, acoustic model, WaveNet)
     <manifest stem>.cache/f0-<voice spec digest>/     frame F0 (acoustic model)
     <manifest stem>.cache/audio-<voice rate>/         int16 waveforms (WaveNet, tts build-units)
+    <manifest stem>.cache/audio-<rate>-below-<fmax>/  the same without what lies above the mel's
+                                                      fmax (the excitation WaveNet, the recipes'
+                                                      default; only when fmax is below Nyquist)
     <manifest stem>.cache/mel-<aligner spec digest>/  log-mels of the aligner's FeatureSpec
 
 so the torchrun ranks of a training stage only read them, rather than each rank computing every
@@ -32,6 +35,7 @@ from tts.corpora.preflight import DEFAULT_JOBS
 from tts.errors import AudioFormatError, UsageError
 from tts.feature_cache import audio_cache_dir, cached_audio, cached_f0, cached_mel, f0_cache_dir, mel_cache_dir
 from tts.features import FeatureSpec
+from vocoders.wavenet.excitation import excitation_band_hz
 
 
 def register(group):
@@ -76,8 +80,11 @@ def run(args):
         "audio": audio_cache_dir(args.manifest, voice_spec.sample_rate),
         "aligner_mel": mel_cache_dir(args.manifest, aligner_spec, aligner.data.cache_dir),
     }
+    band = excitation_band_hz(voice_spec)
+    if band:
+        folders["excitation_audio"] = audio_cache_dir(args.manifest, voice_spec.sample_rate, band_limit_hz=band)
     entries = read_manifest(args.manifest)
-    work = partial(_cache_features, folders=folders, voice_spec=voice_spec, aligner_spec=aligner_spec)
+    work = partial(_cache_features, folders=folders, voice_spec=voice_spec, aligner_spec=aligner_spec, band=band)
     items = [(entry.id, entry.path) for entry in entries]
     progress = partial(tqdm, total=len(items), desc="features", unit="utt", disable=None)
     if args.jobs > 1 and len(items) > 1:
@@ -115,7 +122,7 @@ def _specs(args):
     return features, with_features(aligner, settings, features, model="aligner", features_path=args.features)
 
 
-def _cache_features(item, *, folders, voice_spec, aligner_spec):
+def _cache_features(item, *, folders, voice_spec, aligner_spec, band):
     """(id, None), or (id, reason) when the audio cannot be read: the stages skip such files too."""
     utterance_id, audio_path = item
     name = f"{utterance_id}.npy"
@@ -124,6 +131,8 @@ def _cache_features(item, *, folders, voice_spec, aligner_spec):
         cached_f0(audio_path, folders["f0"] / name, voice_spec)
         cached_audio(audio_path, folders["audio"] / name, voice_spec.sample_rate)
         cached_mel(audio_path, folders["aligner_mel"] / name, aligner_spec)
+        if band:
+            cached_audio(audio_path, folders["excitation_audio"] / name, voice_spec.sample_rate, band)
     except AudioFormatError as error:
         return utterance_id, str(error)
     return utterance_id, None
