@@ -129,7 +129,8 @@ def test_bad_option_fails_before_any_stage(tmp_path):
 
 def test_stage_1_checks_every_config_then_caches_the_features_it_always_did(tmp_path):
     """The tiny set's configs agree with features.yaml, and stage 1 caches the same features as
-    before there was one: the default FeatureSpec's, and the aligner's built-in one."""
+    before there was one: the default FeatureSpec's, and the aligner's built-in one; and the audio
+    band-limited at the mel's fmax that the excitation WaveNet trains on."""
     db, exp, data = vctk_corpus(tmp_path / "VCTK-Corpus-0.92"), tmp_path / "exp", tmp_path / "data"
     result = run_recipe(
         "vctk", "--db", db, "--config-set", "tiny", "--stop-stage", 1, "--nj", 1, "--exp", exp, "--data", data
@@ -141,6 +142,7 @@ def test_stage_1_checks_every_config_then_caches_the_features_it_always_did(tmp_
     cached = {
         mel_cache_dir(manifest, voice), f0_cache_dir(manifest, voice), audio_cache_dir(manifest, voice.sample_rate),
         mel_cache_dir(manifest, AlignerDataConfig().spec),
+        audio_cache_dir(manifest, voice.sample_rate, band_limit_hz=voice.fmax),
     }
     assert set((data / "vctk.cache").iterdir()) == cached
     assert all(len(list(folder.iterdir())) == 3 for folder in cached)
