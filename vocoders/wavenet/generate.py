@@ -96,8 +96,9 @@ class WaveNetGenerator:
         int for every utterance, or one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        sampling = (temperature, voiced_temperature)
-        for chunk in self._chunks(mels, speakers, f0s, sampling, seed, chunk_frames):
+        chunks = self._chunks(mels, speakers, f0s, seed, chunk_frames, temperature=temperature,
+                              voiced_temperature=voiced_temperature)
+        for chunk in chunks:
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
@@ -107,8 +108,9 @@ class WaveNetGenerator:
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
         concatenation is generate([mel], [speaker], f0s=[f0], ...)[0]."""
         f0s = None if f0 is None else [f0]
-        sampling = (temperature, voiced_temperature)
-        return (chunk[0] for chunk in self._chunks([mel], [speaker], f0s, sampling, seed, chunk_frames))
+        chunks = self._chunks([mel], [speaker], f0s, seed, chunk_frames, temperature=temperature,
+                              voiced_temperature=voiced_temperature)
+        return (chunk[0] for chunk in chunks)
 
     def conditioning(self, mel, speaker=None, *, start=0, stop=None):
         """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`."""
@@ -122,9 +124,9 @@ class WaveNetGenerator:
         """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
         return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
 
-    def _chunks(self, mels, speakers, f0s, sampling, seed, chunk_frames):
+    def _chunks(self, mels, speakers, f0s, seed, chunk_frames, *, temperature, voiced_temperature):
         """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
-        one per chunk, over the utterances still running. sampling: (temperature, voiced_temperature)."""
+        one per chunk, over the utterances still running."""
         mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
         speakers = [None] * len(mels) if speakers is None else list(speakers)
         if len(speakers) != len(mels):
@@ -132,7 +134,6 @@ class WaveNetGenerator:
         speakers = [self._speaker(speaker) for speaker in speakers]
         if not isinstance(chunk_frames, numbers.Integral) or chunk_frames < 1:
             raise TTSError(f"chunk_frames must be a positive integer, got {chunk_frames!r}")
-        temperature, voiced_temperature = sampling
         temperature = checked_temperature(temperature)
         voiced_temperature = None if voiced_temperature is None else checked_temperature(voiced_temperature)
         f0s = self._f0s(mels, f0s, voiced_temperature is not None)
@@ -184,8 +185,8 @@ class WaveNetGenerator:
 
         def run(item, start, condition):
             out = np.empty(len(condition), np.float32)
-            first = start // self.hop
             if excitation.lpc_order:
+                first = start // self.hop
                 kernel.generate_excitation_chunk(
                     self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition,
                     coefficients[item][first : first + chunk_frames], sources[item][start : start + len(out)],
