@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH_PIN := torch==2.13.0
-APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libsndfile1 chromium
+APT_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libsndfile1 chromium \
+	fluidsynth fluid-soundfont-gm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 TEXT ?= The quick brown fox jumps over the lazy dog.

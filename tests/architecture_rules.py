@@ -14,7 +14,8 @@ from typing import Callable
 
 LIBRARY = ("tts", "frontends", "vocoders", "music")  # the folders checked; music/ once it exists
 NOT_LIBRARY = ("recipes", "tests", "bench")
-SHELLS = ("tts.cli", "tts.demo", "tts.server")
+# music's commands and demo tab extend tts's (through entry points): shells too
+SHELLS = ("tts.cli", "tts.demo", "tts.server", "music.cli", "music.demo")
 STAGES = ("frontends", "vocoders", "tts.acoustic")
 
 # tts modules that compose stages as Voice does. The rest of tts/ is core, which imports no stage and
@@ -128,7 +129,10 @@ def _imports_a_shell(importer, imported):
     if not within(imported, *SHELLS):
         return False
     own = next((shell for shell in SHELLS if within(importer, shell)), None)
-    return own is None or (own != "tts.cli" and not within(imported, own))  # the CLI launches the others
+    if own is None or within(imported, own) or own == "tts.cli":  # the CLI launches the others
+        return own is None
+    # music's commands use the CLI's argument helpers; its tab, the demo's
+    return not (own == "music.cli" and within(imported, "tts.cli") or own == "music.demo" and within(imported, "tts.demo"))
 
 
 def _imports_music(importer, imported):

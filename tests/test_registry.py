@@ -34,13 +34,13 @@ class Good(Vocoder):
 """
 
 
-def fake_distribution(site, dist, module, entry_points, source):
+def fake_distribution(site, dist, module, entry_points, source, group="tts.vocoders"):
     """Lay out an installed distribution (dist-info + module) that importlib.metadata will find."""
     info = site / f"{dist}-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
     lines = "\n".join(f"{name} = {target}" for name, target in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[tts.vocoders]\n{lines}\n")
+    (info / "entry_points.txt").write_text(f"[{group}]\n{lines}\n")
     (site / f"{module}.py").write_text(textwrap.dedent(source))
 
 
@@ -133,3 +133,36 @@ def test_test_plugin_is_found_only_through_the_test_path(tmp_path):
     result = subprocess.run([tts, "vocoders"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0 and "griffinlim" in result.stdout
     assert "tiny-sine" not in result.stdout
+
+
+COMMAND_MODULE = """
+def register(subparsers):
+    parser = subparsers.add_parser("{name}", help="an extension's command")
+    parser.set_defaults(func=lambda args: print("extension ran") or 0)
+"""
+
+
+def test_command_extensions_join_the_cli_and_broken_or_clashing_ones_are_skipped(site, capsys):
+    from tts.cli.main import build_parser, main
+
+    fake_distribution(site, "good-ext", "good_ext", {"hello": "good_ext:register"},
+                      COMMAND_MODULE.format(name="hello"), group="tts.commands")
+    fake_distribution(site, "broken-ext", "broken_ext", {"broken": "broken_ext:register"},
+                      "raise ImportError('no such library')", group="tts.commands")
+    fake_distribution(site, "clash-ext", "clash_ext", {"synth": "clash_ext:register"},
+                      COMMAND_MODULE.format(name="synth"), group="tts.commands")
+    with pytest.warns(PluginWarning) as caught:
+        parser = build_parser()
+    messages = [str(w.message) for w in caught]
+    assert any("command 'broken' (broken_ext:register) failed to import: no such library" in m for m in messages)
+    assert any("command 'synth' from an extension skipped: `tts synth` is built in" in m for m in messages)
+    assert "hello" in parser._subparsers._group_actions[0].choices
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        assert main(["hello"]) == 0
+    assert capsys.readouterr().out == "extension ran\n"
+
+
+def test_the_music_commands_arrive_through_their_entry_point():
+    assert discover("tts.commands", what="command").plugins["midi"].target == "music.cli.midi:register"
+    assert discover("tts.demo_tabs", what="demo tab").plugins["midi"].target == "music.demo.midi_tab:build_tab"

@@ -1,4 +1,6 @@
-"""Vocoder plugin registry: discovery through the `tts.vocoders` entry-point group.
+"""Plugin registry: vocoders through the `tts.vocoders` entry-point group, and extensions of the
+command line and the demo (`tts.commands`, `tts.demo_tabs`: how music/ adds `tts midi` and its tab
+without tts importing it).
 
 Built-in vocoders register in pyproject.toml exactly like third-party ones. Discovery never imports
 a plugin; a plugin is imported when it is asked for, so one that fails to import is reported and
@@ -15,6 +17,8 @@ from importlib import metadata
 from tts.errors import PluginError
 
 GROUP = "tts.vocoders"
+COMMANDS = "tts.commands"  # name = "module:register"; register(subparsers) adds the command `tts <name>`
+DEMO_TABS = "tts.demo_tabs"  # name = "module:build"; build() adds one gr.Tab, events in tts.demo.app.SYNTHESIS
 VALID_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 CONTRACT = ("name", "needs", "load", "render")
 
@@ -37,14 +41,15 @@ class Discovery:
     problems: list  # one line per skipped plugin
 
 
-def discover(group=GROUP):
-    """Find the declared plugins without importing them; returns plugins and problems found."""
+def discover(group=GROUP, *, what="vocoder plugin"):
+    """Find the declared plugins without importing them; returns plugins and problems found.
+    `what` names them in the problems ("vocoder plugin", "command", ...)."""
     by_name = {}
     problems = []
     for entry_point in metadata.entry_points(group=group):
         dist = entry_point.dist.name if entry_point.dist else "unknown distribution"
         if not VALID_NAME.match(entry_point.name):
-            problems.append(f"vocoder plugin {entry_point.name!r} from {dist} skipped: invalid name")
+            problems.append(f"{what} {entry_point.name!r} from {dist} skipped: invalid name")
             continue
         entry = PluginEntry(entry_point.name, entry_point.value, dist, entry_point)
         by_name.setdefault(entry.name, {})[(entry.target, entry.distribution)] = entry
@@ -52,7 +57,7 @@ def discover(group=GROUP):
     for name, claims in sorted(by_name.items()):
         if len(claims) > 1:
             owners = ", ".join(sorted(f"{e.distribution} ({e.target})" for e in claims.values()))
-            problems.append(f"vocoder plugin {name!r} rejected: declared more than once, by {owners}")
+            problems.append(f"{what} {name!r} rejected: declared more than once, by {owners}")
             continue
         plugins[name] = next(iter(claims.values()))
     return Discovery(plugins, problems)
@@ -89,6 +94,21 @@ def installed_vocoders(group=GROUP):
             loaded[name] = load_vocoder_class(name, group)
         except PluginError as error:
             warnings.warn(str(error), PluginWarning, stacklevel=2)
+    return loaded
+
+
+def load_extensions(group, *, what):
+    """{name: the object each entry point of `group` names} for those that import, warning about the
+    rest: a broken extension never takes the core down."""
+    found = discover(group, what=what)
+    loaded = {}
+    for problem in found.problems:
+        warnings.warn(problem, PluginWarning, stacklevel=2)
+    for name, entry in found.plugins.items():
+        try:
+            loaded[name] = entry.entry_point.load()
+        except Exception as error:  # any import failure of someone else's code
+            warnings.warn(f"{what} {name!r} ({entry.target}) failed to import: {error}", PluginWarning, stacklevel=2)
     return loaded
 
 

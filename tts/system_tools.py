@@ -18,6 +18,7 @@ TOOLS = (
     SystemTool("flite", "flite", "bootstrap corpora: flite voices"),
     SystemTool("festival", "festival festvox-kallpc16k festvox-us-slt-hts", "bootstrap corpora: festival voices"),
     SystemTool("sox", "sox", "audio conversion in recipes"),
+    SystemTool("fluidsynth", "fluidsynth fluid-soundfont-gm", "music: renders MIDI with the General MIDI soundfont"),
 )
 
 

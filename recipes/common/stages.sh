@@ -27,8 +27,8 @@
 #   eval_held_out*     held-out recordings per speaker that stage 9 scores
 #   check_db DIR       a function that fails (through `die`) unless DIR has the corpus's layout
 
-recipes_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-repo_root=$(dirname "$recipes_root")
+# shellcheck source=stage_runner.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stage_runner.sh"
 
 # Defaults; run.sh may change any of them before calling run_recipe, options after it.
 corpus=""
@@ -85,44 +85,32 @@ evaluation in EXP/eval. See README.md ("Recipes") and recipes/common/stages.sh.
 EOF
 }
 
-die() {  # one line on stderr, then exit 2, as the tts command does for usage errors
-    echo "$(basename "$0"): error: $*" >&2
-    exit 2
-}
-
 # shellcheck disable=SC2034  # the per-model overrides are read as ${model}_args by train()
-parse_options() {
-    while (($#)); do
-        case $1 in
-            -h | --help) usage; exit 0 ;;
-        esac
-        (($# >= 2)) || die "$1 needs a value (see --help)"
-        case $1 in
-            --db) db=$2 ;;
-            --stage) stage=$2 ;;
-            --stop-stage) stop_stage=$2 ;;
-            --ngpu) ngpu=$2 ;;
-            --torchrun) torchrun_options=$2 ;;
-            --conf) conf=$2 ;;
-            --config-set) config_set=$2 ;;
-            --features) features=$2 ;;
-            --exp) exp=$2 ;;
-            --data) data=$2 ;;
-            --nj) nj=$2 ;;
-            --train-args) read -ra train_args <<<"$2" ;;
-            --aligner-args) read -ra aligner_args <<<"$2" ;;
-            --duration-args) read -ra duration_args <<<"$2" ;;
-            --acoustic-args) read -ra acoustic_args <<<"$2" ;;
-            --wavenet-args) read -ra wavenet_args <<<"$2" ;;
-            --wavenet-gta-args) read -ra wavenet_gta_args <<<"$2" ;;
-            --speakers) speakers=$2 ;;
-            --default-vocoder) default_vocoder=$2 ;;
-            --eval-texts) eval_texts=$2 ;;
-            --eval-held-out) eval_held_out=$2 ;;
-            *) die "unknown option $1 (see --help)" ;;
-        esac
-        shift 2
-    done
+set_option() {  # set_option NAME VALUE, read by parse_options (stage_runner.sh); fails for an unknown NAME
+    case $1 in
+        --db) db=$2 ;;
+        --stage) stage=$2 ;;
+        --stop-stage) stop_stage=$2 ;;
+        --ngpu) ngpu=$2 ;;
+        --torchrun) torchrun_options=$2 ;;
+        --conf) conf=$2 ;;
+        --config-set) config_set=$2 ;;
+        --features) features=$2 ;;
+        --exp) exp=$2 ;;
+        --data) data=$2 ;;
+        --nj) nj=$2 ;;
+        --train-args) read -ra train_args <<<"$2" ;;
+        --aligner-args) read -ra aligner_args <<<"$2" ;;
+        --duration-args) read -ra duration_args <<<"$2" ;;
+        --acoustic-args) read -ra acoustic_args <<<"$2" ;;
+        --wavenet-args) read -ra wavenet_args <<<"$2" ;;
+        --wavenet-gta-args) read -ra wavenet_gta_args <<<"$2" ;;
+        --speakers) speakers=$2 ;;
+        --default-vocoder) default_vocoder=$2 ;;
+        --eval-texts) eval_texts=$2 ;;
+        --eval-held-out) eval_held_out=$2 ;;
+        *) return 1 ;;
+    esac
 }
 
 # Everything that can be wrong with the options fails here, before stage 0 starts.
@@ -162,11 +150,6 @@ set_paths() {
     voice=$exp/voice
 }
 
-run() {  # run CMD...: print the command, quoted so that it can be pasted into a shell, then run it
-    echo "+ $(printf '%q ' "$@")"
-    "$@"
-}
-
 train() {  # train MODEL OUT_DIR ARGS...: tts train MODEL with the config, the features, the overrides and --ngpu
     local model=$1 out=$2
     shift 2
@@ -187,12 +170,6 @@ train() {  # train MODEL OUT_DIR ARGS...: tts train MODEL with the config, the f
     fi
     run "${launcher[@]}" train "$model" --out "$out" --config "$conf/$model.yaml" --features "$features" \
         "$@" "${overrides[@]}"
-}
-
-latest_checkpoint() {  # the newest step directory of a training run, or nothing
-    local steps=("$1"/checkpoints/step-*)
-    [[ -e ${steps[0]} ]] && basename "${steps[-1]}"
-    return 0
 }
 
 stage_0() {
@@ -273,29 +250,8 @@ stage_9() {
 
 STAGE_NAMES=(preflight features aligner duration acoustic wavenet units voice synth eval)
 
-run_stage() {  # run_stage N: a header, the stage, its elapsed time (also in $exp/stage_times.tsv)
-    local number=$1 name=${STAGE_NAMES[$1]} started=$EPOCHREALTIME
-    echo "=== stage $number: $name ($(date '+%F %T'))"
-    current_stage="$number: $name"
-    "stage_$number"
-    current_stage=""
-    local seconds
-    seconds=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-    echo "=== stage $number: $name: done in $seconds s"
-    printf '%s\t%s\t%s\t%s\n' "$(date '+%F %T')" "$number" "$name" "$seconds" >>"$exp/stage_times.tsv"
-}
-
-report_failure() {  # on exit: name the stage that failed, since set -e stops the script silently
-    local status=$?
-    if ((status != 0)) && [[ -n ${current_stage:-} ]]; then
-        echo "=== stage $current_stage: FAILED (exit status $status)" >&2
-    fi
-}
-
 run_recipe() {
-    if ! command -v tts >/dev/null && [[ -x $repo_root/.venv/bin/tts ]]; then
-        PATH=$repo_root/.venv/bin:$PATH  # the venv `make setup` builds, when none is active
-    fi
+    use_repo_venv
     parse_options "$@"
     check_options
     set_paths

@@ -9,6 +9,7 @@ import argparse
 import os
 import signal
 import sys
+import warnings
 
 from tts.cli import (
     align,
@@ -26,6 +27,7 @@ from tts.cli import (
 )
 from tts.cli import eval as evaluate  # the package is named after the command; `eval` would shadow the builtin
 from tts.errors import TTSError
+from tts.registry import COMMANDS, PluginWarning, load_extensions
 
 SIGPIPE_STATUS = 128 + signal.SIGPIPE  # 141: what a shell reports for a process a closed pipe ended
 SUBCOMMANDS = (
@@ -38,6 +40,12 @@ def build_parser():
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in SUBCOMMANDS:
         module.register(subparsers)
+    for name, register in load_extensions(COMMANDS, what="command").items():
+        if name in subparsers.choices:
+            warnings.warn(f"command {name!r} from an extension skipped: `tts {name}` is built in", PluginWarning,
+                          stacklevel=1)
+            continue
+        register(subparsers)
     return parser
 
 

@@ -24,13 +24,14 @@ HOLDOUT_FRACTION = 0.1  # every run config's default share of each speaker's utt
 HELD_OUT_FILE = "held_out.json"  # in every run folder
 
 
-def holdout_split(items, fraction):
-    """(training items, held-out items) of anything with `.id` and `.speaker`."""
+def holdout_split(items, fraction, *, group=lambda item: item.speaker):
+    """(training items, held-out items) of anything with `.id`, spread evenly within each group
+    (each speaker, or whatever `group(item)` names: one group for a corpus of music pieces)."""
     if not 0 <= fraction < 1:
         raise TTSError(f"holdout fraction must be in [0, 1), got {fraction!r}")
     by_speaker = {}
     for item in items:
-        by_speaker.setdefault(item.speaker, []).append(item)
+        by_speaker.setdefault(group(item), []).append(item)
     train, held_out = [], []
     for speaker_items in by_speaker.values():
         for slot, item in enumerate(sorted(speaker_items, key=lambda i: i.id)):

@@ -32,7 +32,7 @@ def mel_image(utterances, spec):
     axes.set_facecolor(image.cmap(0.0))  # the gaps between sentences read as silence
     axes.set(xlabel="seconds", ylabel="mel channel")
     figure.colorbar(image, ax=axes, label="log-mel")
-    return _render(figure)
+    return render_figure(figure)
 
 
 def alignment_image(utterances, spec):
@@ -50,7 +50,7 @@ def alignment_image(utterances, spec):
             phones.text(left + width / 2, 0.5, phoneme, ha="center", va="center", fontsize=8, clip_on=True)
     pitch.set(ylabel="F0 (Hz)")
     phones.set(xlabel="seconds", yticks=[], xlim=(0, edges[-1]), ylim=(0, 1))
-    return _render(figure)
+    return render_figure(figure)
 
 
 def sentence_starts(utterances, spec):
@@ -62,7 +62,8 @@ def sentence_starts(utterances, spec):
     return starts
 
 
-def _render(figure):
+def render_figure(figure):
+    """An Agg-drawn figure as an RGB array [height, width, 3] of uint8 (also music.demo's piano roll)."""
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()

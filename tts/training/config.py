@@ -16,7 +16,7 @@ POSITIVE_COUNTS = (
     "log_every",
     "max_bad_steps",
 )
-NON_NEGATIVE_COUNTS = ("warmup_steps", "num_workers", "seed")
+NON_NEGATIVE_COUNTS = ("warmup_steps", "num_workers", "seed", "eval_every")
 
 
 @dataclass
@@ -36,6 +36,8 @@ class TrainConfig:
     checkpoint_every: int = 1000  # steps between checkpoints (one more is written at the end)
     keep_checkpoints: int = 3  # older step directories are deleted
     log_every: int = 50  # steps between TensorBoard points
+    # steps between held-out evaluations (Task.evaluate, tts/training/evaluations.py); 0 = none
+    eval_every: int = 0
     max_bad_steps: int = 10  # non-finite steps in a row before training stops
     seed: int = 0  # model init, batch order, data randomness and dropout all derive from it
     num_workers: int = 0  # DataLoader worker processes per rank

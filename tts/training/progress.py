@@ -32,6 +32,12 @@ class TrainingLog:
         if step % self.log_every == 0:
             self._write(step, lr=lr, skipped_total=skipped_total)
 
+    def record_evaluation(self, step, figures):
+        """Held-out figures at `step` (Task.evaluate)."""
+        if self.writer is not None:
+            for name, value in figures.items():
+                self.writer.add_scalar(f"heldout/{name}", value, step)
+
     def close(self):
         self.bar.close()
         if self.writer is not None:

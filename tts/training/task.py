@@ -33,6 +33,12 @@ class Task(abc.ABC):
         parameters = sum(p.numel() for p in self.build_model().parameters())
         return f"{self.kind} model: {parameters:,} parameters, {len(self.dataset):,} training items"
 
+    def evaluate(self, model):
+        """{figure: value} of `model` (in eval mode, under no_grad) on the task's held-out items,
+        called every train.eval_every steps on rank 0 (tts/training/evaluations.py); None for a task
+        that scores its held-out items only once trained."""
+        return None
+
     @abc.abstractmethod
     def loss(self, model, batch):
         """(scalar loss tensor, {name: scalar} to log). Call `model(...)`, not its other methods:

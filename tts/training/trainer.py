@@ -13,6 +13,7 @@ saying which newer ones it found corrupt.
 
 import dataclasses
 import math
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from tts.errors import TTSError
 from tts.training.checkpoints import EMA_WEIGHTS, STATE, WEIGHTS, CheckpointDir, resume_note, verify
 from tts.training.distributed import distributed_session
 from tts.training.ema import EMA
+from tts.training.evaluations import EvaluationLog
 from tts.training.guard import NonFiniteGuard
 from tts.training.precision import autocast, autocast_dtype, grad_scaler
 from tts.training.progress import TrainingLog, say
@@ -34,7 +36,7 @@ from tts.training.rng import TRAINING_STREAM, capture_rng, derive_seed, restore_
 from tts.training.sampler import ResumableBatchSampler, SeededBatches, keep_as_is, position_after
 from tts.training.schedule import learning_rate
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2 added train_seconds (migrated_state reads 1)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Trainer:
         self.scaler = grad_scaler(self.amp_dtype, dist.device)
         self.guard = NonFiniteGuard(config.max_bad_steps)
         self.step = 0
+        self.train_seconds = 0.0  # wall time in training steps, over every session of the run
         self.position = {"epoch": 0, "start": 0}
         self.last_checkpoint = None
         if dist.is_main:
@@ -106,13 +109,16 @@ class Trainer:
             enabled=self.dist.is_main,
             show_bar=config.progress_bar,
         )
+        evaluations = self._evaluation_log()
         batches = iter(loader) if self.step < config.max_steps else None
         try:
             while self.step < config.max_steps:
+                started = time.perf_counter()
                 ref, batch = next(batches)
                 lr = learning_rate(self.step, config)
                 scalars, grad_norm = self._train_step(model, _move_to(batch, self.dist.device), lr)
                 self.step += 1
+                self.train_seconds += time.perf_counter() - started
                 self.position = position_after(ref, config.batch_size)
                 log.record(
                     self.step,
@@ -121,12 +127,31 @@ class Trainer:
                     grad_norm=grad_norm,
                     skipped_total=self.guard.skipped_total,
                 )
+                if evaluations is not None and self.step % config.eval_every == 0:
+                    figures = self._evaluate()
+                    if figures:
+                        evaluations.append(self.step, self.train_seconds, figures)
+                        log.record_evaluation(self.step, figures)
                 if self.step % config.checkpoint_every == 0 or self.step == config.max_steps:
                     self._save()
         finally:
             log.close()
         self.dist.barrier()  # every rank returns only once rank 0's last checkpoint is on disk
         return TrainResult(self.step, self.last_checkpoint, self.guard.skipped_total)
+
+    def _evaluation_log(self):
+        if not (self.config.eval_every and self.dist.is_main):
+            return None
+        return EvaluationLog(self.config.out_dir, resumed_step=self.step)
+
+    def _evaluate(self):
+        """The task's held-out figures of the model as it is now; it goes back to training mode after."""
+        self.model.eval()
+        try:
+            with torch.no_grad():
+                return self.task.evaluate(self.model)
+        finally:
+            self.model.train()
 
     def _train_step(self, model, batch, lr):
         """One update, or none when the loss or gradients are non-finite.
@@ -223,6 +248,7 @@ class Trainer:
         return {
             "version": STATE_VERSION,
             "step": self.step,
+            "train_seconds": self.train_seconds,
             "seed": self.config.seed,
             "sampler": dict(self.position),
             "optimizer": self.optimizer.state_dict(),
@@ -239,7 +265,7 @@ class Trainer:
                 "set resume to continue that run or choose a new out_dir"
             )
         saved, corrupt = self.checkpoints.newest_intact(self._read)
-        state = saved.state
+        state = migrated_state(saved.state)
         if state.get("version") != STATE_VERSION:
             raise TTSError(
                 f"resume state {saved.step_dir / STATE} has version {state.get('version')!r}, "
@@ -255,6 +281,7 @@ class Trainer:
         self.scaler.load_state_dict(state["scaler"])
         self.guard.load_state_dict(state["guard"])
         self.step = state["step"]
+        self.train_seconds = state["train_seconds"]
         self.position = state["sampler"]
         self.last_checkpoint = saved.step_dir
         if self.dist.is_main:
@@ -280,6 +307,13 @@ class Trainer:
         weights = load_weights(path, kind=self.task.kind, spec=self.task.spec).state_dict
         require_finite(weights, source=path)  # also catches NaN in steps written before checksums
         return weights
+
+
+def migrated_state(state):
+    """A resume state of an older version brought to STATE_VERSION; other versions as they are."""
+    if state.get("version") == 1:  # before train_seconds: the time of those steps is unknown
+        state = {**state, "version": 2, "train_seconds": 0.0}
+    return state
 
 
 def _move_to(batch, device):

@@ -46,7 +46,7 @@ class IncrementalWaveNet:
             params.append(step_params)
             return previous[:, t + 1 : t + 2]
 
-        self._run(condition, previous[:, :1], feed)
+        self.run(condition, previous[:, :1], feed)
         return torch.stack(params, dim=1)
 
     def generate(self, condition, *, temperature=1.0, generator=None):
@@ -75,12 +75,13 @@ class IncrementalWaveNet:
             samples.append(sample)
             return sample[:, None]
 
-        self._run(condition, condition.new_zeros(condition.shape[1], 1), draw)  # silence before sample 0
+        self.run(condition, condition.new_zeros(condition.shape[1], 1), draw)  # silence before sample 0
         return torch.stack(samples, dim=1) if samples else condition.new_zeros(condition.shape[1], 0)
 
-    def _run(self, condition, first, next_input):
-        """The per-sample loop over condition [layers, batch, time, gate]. Step 0's input is
-        `first` [batch, 1]; next_input(t, params [batch, channels]) returns step t + 1's."""
+    def run(self, condition, first, next_input):
+        """The per-step loop over condition [layers, batch, time, gate]. Step 0's input is `first`
+        [batch, inputs]; next_input(t, params [batch, channels]) returns step t + 1's, or None to stop
+        before the condition ends (the note-level WaveNet, music.notes.compose, stops at a bar count)."""
         model, stack = self.model, self.config.stack
         residual, kernel_size = stack.residual_channels, stack.kernel_size
         layers, batch, time, _ = condition.shape
@@ -111,3 +112,5 @@ class IncrementalWaveNet:
                     skips.add_(out[:, residual:])
                 hidden = torch.addmm(head1.bias, skips.mul_(skip_scale).relu_(), head1.weight.t()).relu_()
                 sample = next_input(t, torch.addmm(head2.bias, hidden, head2.weight.t()))
+                if sample is None:
+                    break

@@ -54,6 +54,17 @@ class ResidualLayer(nn.Module):
         return (x + residual) * math.sqrt(0.5), skip
 
 
+def run_layers(layers, head, x, condition=None):
+    """The residual layers and the output head on the first layer's input x [batch, time, residual]:
+    output params [batch, time, channels]. condition: [layers, batch, time, gate], or None for an
+    unconditional stack (the note-level WaveNet, music.notes.wavenet)."""
+    skips = 0
+    for layer, layer_condition in zip(layers, condition.unbind(0) if condition is not None else [0] * len(layers)):
+        x, skip = layer(x, layer_condition)
+        skips = skips + skip
+    return head(skips * math.sqrt(1.0 / len(layers)))
+
+
 class WaveNet(nn.Module):
     def __init__(self, config: WaveNetConfig):
         super().__init__()
@@ -114,11 +125,7 @@ class WaveNet(nn.Module):
         [batch, time] (or, for an excitation model, its inputs [batch, time, excitation.inputs]: excitation.py)
         and sample-rate conditioning [layers, batch, time, gate]."""
         x = self.input(previous if previous.dim() == 3 else previous[:, :, None])
-        skips = 0
-        for layer, layer_condition in zip(self.layers, condition.unbind(0)):
-            x, skip = layer(x, layer_condition)
-            skips = skips + skip
-        return self.head(skips * math.sqrt(1.0 / len(self.layers)))
+        return run_layers(self.layers, self.head, x, condition)
 
     def forward(self, previous, mel, speaker=None, *, frame_mask=None, context=0):
         """previous [batch, time]: the waveform shifted right by one sample (output t sees samples

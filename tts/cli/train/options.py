@@ -11,15 +11,20 @@ from tts.durations import default_durations_path
 from tts.features import FeatureSpec
 
 
-def add_run_arguments(parser, *, config_help):
+def add_run_arguments(parser, *, config_help, features=True):
+    """--out, --config, --steps, KEY=VALUE overrides, and --features unless the model has no audio
+    features (features=False: the note models of `tts midi train`)."""
     parser.add_argument("--out", required=True, metavar="DIR", help="run directory: checkpoints, tensorboard, weights")
     parser.add_argument("--config", metavar="YAML", help=config_help)
-    parser.add_argument(
-        "--features", type=Path, metavar="SPEC.yaml",
-        help="the FeatureSpec every stage shares (recipes/common/conf/features.yaml): it sets data.spec (the "
-        "aligner keeps its own window), or must be the durations' spec; fails naming any field the config "
-        "or an override sets otherwise",
-    )
+    if features:
+        parser.add_argument(
+            "--features", type=Path, metavar="SPEC.yaml",
+            help="the FeatureSpec every stage shares (recipes/common/conf/features.yaml): it sets data.spec (the "
+            "aligner keeps its own window), or must be the durations' spec; fails naming any field the config "
+            "or an override sets otherwise",
+        )
+    else:
+        parser.set_defaults(features=None)
     parser.add_argument("--steps", type=positive_int, metavar="N", help="training steps (train.max_steps)")
     parser.add_argument(
         "overrides",
