@@ -107,9 +107,9 @@ def _compose(args):
         if dropped:
             print(f"tts: note: the prime has {len(prime) + dropped} tokens; composing from its last {len(prime) - 1}",
                   file=sys.stderr)
-    new = compose(model, bars=args.bars, prime=prime, temperature=args.temperature, seed=args.seed)
-    midi = write_midi(decode(prime + new), args.output, tempo=args.tempo, program=args.program)
-    print(f"wrote {midi} ({len(decode(new))} new events)")
+    new = decode(compose(model, bars=args.bars, prime=prime, temperature=args.temperature, seed=args.seed))
+    midi = write_midi(decode(prime) + new, args.output, tempo=args.tempo, program=args.program)  # a prime ends on an event
+    print(f"wrote {midi} ({len(new)} new events)")
     if args.wav:
         from music.render import render_midi
 

@@ -35,9 +35,11 @@ def compare_runs(runs, *, baseline, out_dir, compositions=20, bars=16, temperatu
     baseline_best = min((row["nll"] for row in read_evaluations(runs[baseline])), default=None)
     models = {}
     for label, run in runs.items():
+        model = load_note_model(run)
         models[label] = {
+            "parameters": sum(p.numel() for p in model.parameters()),
             **_training_figures(run, baseline_best),
-            **_composition_figures(run, Path(out_dir) / label, compositions=compositions, bars=bars,
+            **_composition_figures(model, Path(out_dir) / label, compositions=compositions, bars=bars,
                                    temperature=temperature, seed=seed, render=render),
         }
     reference = summarize([piece_statistics(list(piece.events)) for piece in held_out])
@@ -63,7 +65,6 @@ def _training_figures(run, baseline_best):
     reached = next((row for row in rows if baseline_best is not None and row["nll"] <= baseline_best), None)
     best = min(rows, key=lambda row: row["nll"])
     return {
-        "parameters": sum(p.numel() for p in load_note_model(run).parameters()),
         "heldout_nll": report["nll"],
         "heldout_accuracy": report["accuracy"],
         "best_logged_nll": best["nll"],
@@ -75,8 +76,7 @@ def _training_figures(run, baseline_best):
     }
 
 
-def _composition_figures(run, out_dir, *, compositions, bars, temperature, seed, render):
-    model = load_note_model(run)
+def _composition_figures(model, out_dir, *, compositions, bars, temperature, seed, render):
     out_dir.mkdir(parents=True, exist_ok=True)
     tokens, seconds, statistics, reparsed, rendered = 0, 0.0, [], 0, 0
     for index in range(compositions):

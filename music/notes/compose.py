@@ -87,8 +87,7 @@ def _compose_lstm(model, prime, sampler, limit):
 def _compose_wavenet(model, prime, sampler, limit):
     generator = IncrementalWaveNet(model)
     stack = model.config.stack
-    steps = len(prime) + limit
-    condition = torch.zeros(stack.layers, 1, steps, stack.gate_channels)  # unconditional
+    condition = torch.zeros(stack.layers, 1, 1, stack.gate_channels)  # unconditional: one step, shared
     one_hot = torch.eye(model.config.vocabulary)
     last = [prime[-1]]
 
@@ -101,4 +100,4 @@ def _compose_wavenet(model, prime, sampler, limit):
         last[0] = token
         return one_hot[token][None]
 
-    generator.run(condition, one_hot[prime[0]][None], next_input)
+    generator.run(condition, one_hot[prime[0]][None], next_input, steps=len(prime) + limit)

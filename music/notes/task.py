@@ -60,9 +60,9 @@ def pad_sequences(sequences):
 def next_token_figures(logits, targets):
     """(summed NLL in nats, correct guesses, tokens counted) over the targets that are not padding."""
     counted = targets != IGNORE
-    nll = F.cross_entropy(logits[counted].float(), targets[counted], reduction="sum")
-    correct = (logits[counted].argmax(dim=-1) == targets[counted]).sum()
-    return nll, correct, counted.sum()
+    logits, targets = logits[counted], targets[counted]
+    nll = F.cross_entropy(logits.float(), targets, reduction="sum")
+    return nll, (logits.argmax(dim=-1) == targets).sum(), counted.sum()
 
 
 def score_pieces(model, pieces, *, window, batch_size=16):

@@ -30,8 +30,9 @@ class EvaluationLog:
         """Opens the run's log; rows past `resumed_step` came from steps the resumed run trains
         again, so they are dropped."""
         self.path = Path(run_dir) / EVALUATIONS_FILE
-        kept = [row for row in read_evaluations(run_dir) if row["step"] <= resumed_step]
-        if self.path.is_file():
+        rows = read_evaluations(run_dir)
+        kept = [row for row in rows if row["step"] <= resumed_step]
+        if len(kept) < len(rows):
             write_text_atomic(self.path, "".join(json.dumps(row) + "\n" for row in kept))
 
     def append(self, step, train_seconds, figures):

@@ -78,16 +78,19 @@ class IncrementalWaveNet:
         self.run(condition, condition.new_zeros(condition.shape[1], 1), draw)  # silence before sample 0
         return torch.stack(samples, dim=1) if samples else condition.new_zeros(condition.shape[1], 0)
 
-    def run(self, condition, first, next_input):
+    def run(self, condition, first, next_input, *, steps=None):
         """The per-step loop over condition [layers, batch, time, gate]. Step 0's input is `first`
         [batch, inputs]; next_input(t, params [batch, channels]) returns step t + 1's, or None to stop
-        before the condition ends (the note-level WaveNet, music.notes.compose, stops at a bar count)."""
+        before the condition ends (the note-level WaveNet, music.notes.compose, stops at a bar count).
+        With `steps`, a condition of one time step conditions every one of `steps` steps alike (an
+        unconditional stack), so no per-step copy of it is made."""
         model, stack = self.model, self.config.stack
         residual, kernel_size = stack.residual_channels, stack.kernel_size
         layers, batch, time, _ = condition.shape
+        shared = steps is not None
         with torch.inference_mode():
             taps_bias = torch.stack([layer.taps.bias for layer in model.layers])[:, None, None]
-            steps = (condition + taps_bias).permute(2, 0, 1, 3).contiguous()  # [time, layers, batch, gate]
+            gate_inputs = (condition + taps_bias).permute(2, 0, 1, 3).contiguous()  # [time, layers, batch, gate]
             # [(taps weight, out weight, out bias, dilation, ring)]: layer l's ring holds its inputs
             # x[t - (K-1) d] .. x[t - 1], slot t % size the oldest (x[t - size])
             per_layer = [
@@ -98,10 +101,11 @@ class IncrementalWaveNet:
             head1, head2 = model.head[1], model.head[3]
             input_weight, sqrt_half, skip_scale = model.input.weight.t(), math.sqrt(0.5), math.sqrt(1.0 / layers)
             sample = first
-            for t in range(time):
+            for t in range(steps if shared else time):
                 x = torch.addmm(model.input.bias, sample, input_weight)
                 skips = x.new_zeros(batch, stack.skip_channels)
-                for (taps_weight, out_weight, out_bias, dilation, ring), gate_input in zip(per_layer, steps[t]):
+                step_inputs = gate_inputs[0 if shared else t]
+                for (taps_weight, out_weight, out_bias, dilation, ring), gate_input in zip(per_layer, step_inputs):
                     size = len(ring)
                     past = [ring[(t - (kernel_size - 1 - k) * dilation) % size] for k in range(kernel_size - 1)]
                     taps = torch.cat([*past, x], dim=1)  # oldest first, as layer.taps expects
