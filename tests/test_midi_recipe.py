@@ -1,19 +1,15 @@
 """recipes/midi/run.sh end to end on a tiny corpus with the tiny config set: both models trained,
 compared, and a rerun of a training stage resumes."""
 
+import functools
 import json
-import subprocess
-from pathlib import Path
 
+import recipe_runner
 from midi_fixtures import write_tiny_corpus
+from recipe_runner import finished_stages
 
-REPO = Path(__file__).resolve().parent.parent
-RECIPE = REPO / "recipes" / "midi" / "run.sh"
-
-
-def run_recipe(*args):
-    return subprocess.run([str(RECIPE), *map(str, args)], capture_output=True, text=True, timeout=600,
-                          env={"PATH": f"{REPO / '.venv' / 'bin'}:/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
+RECIPE = recipe_runner.recipe_path("midi")
+run_recipe = functools.partial(recipe_runner.run_recipe, "midi")
 
 
 def test_the_recipe_trains_both_models_compares_them_and_resumes(tmp_path):
@@ -22,8 +18,7 @@ def test_the_recipe_trains_both_models_compares_them_and_resumes(tmp_path):
     done = run_recipe("--corpus", tmp_path / "corpus", "--conf", RECIPE.parent / "conf" / "tiny", "--exp", exp,
                       "--compositions", 2, "--bars", 2)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert [line.split()[2] for line in done.stdout.splitlines() if line.endswith(" s") and "=== stage" in line] == \
-        ["1:", "2:", "3:"]
+    assert finished_stages(done.stdout) == ["1:", "2:", "3:"]
     result = json.loads((exp / "comparison" / "comparison.json").read_text())
     assert set(result["models"]) == {"wavenet", "lstm"} and result["held_out_pieces"] == 1
     assert all(figures["steps"] == 20 for figures in result["models"].values())

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from music.cli.arguments import labelled_run
 from tts.cli.argtypes import non_negative_float, non_negative_int, positive_int
 
 MAX_BARS = 256
@@ -63,7 +64,7 @@ def _register_compare(group):
         "compositions against the held-out pieces. Writes OUT/comparison.json, OUT/comparison.md and the "
         "compositions (OUT/<label>/NN.mid, .wav).",
     )
-    parser.add_argument("--run", action="append", required=True, type=_labelled_run, metavar="LABEL=DIR",
+    parser.add_argument("--run", action="append", required=True, type=labelled_run, metavar="LABEL=DIR",
                         help="a trained run; give two or more")
     parser.add_argument("--baseline", default="lstm", metavar="LABEL", help="the run whose best NLL others must reach")
     parser.add_argument("--compositions", type=positive_int, default=20, metavar="N", help="compositions per model")
@@ -118,10 +119,8 @@ def _compose(args):
 
 
 def _compare(args):
-    import json
-
+    from music.comparison import write_comparison
     from music.notes.comparison import compare_runs, comparison_table
-    from tts.atomic import write_text_atomic
     from tts.errors import UsageError
 
     runs = dict(args.run)
@@ -129,11 +128,7 @@ def _compare(args):
         raise UsageError("give two or more --run LABEL=DIR, with distinct labels")
     result = compare_runs(runs, baseline=args.baseline, out_dir=args.out, compositions=args.compositions,
                           bars=args.bars, temperature=args.temperature, seed=args.seed, render=not args.no_render)
-    table = comparison_table(result)
-    write_text_atomic(args.out / "comparison.json", json.dumps(result, indent=2) + "\n")
-    write_text_atomic(args.out / "comparison.md", table + "\n")
-    print(table)
-    print(json.dumps(result))
+    write_comparison(args.out, result, comparison_table(result))
     return 0
 
 
@@ -149,10 +144,3 @@ def _program(text):
     if value > 127:
         raise argparse.ArgumentTypeError(f"expected a General MIDI program 0-127, got {value}")
     return value
-
-
-def _labelled_run(text):
-    label, sep, folder = text.partition("=")
-    if not sep or not label or not folder:
-        raise argparse.ArgumentTypeError(f"expected LABEL=DIR, got {text!r}")
-    return label, folder

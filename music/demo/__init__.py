@@ -1,1 +1,3 @@
-"""The `tts demo` page's "Music (notes)" tab (a `tts.demo_tabs` entry point): compose with a note model, hear it."""
+"""The `tts demo` page's music tabs (`tts.demo_tabs` entry points): "Music (notes)" composes with a
+note model, "Music (audio)" generates with the raw-audio music WaveNet, "Morph (NSynth)" morphs two
+sounds with the autoencoder."""

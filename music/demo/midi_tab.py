@@ -22,6 +22,7 @@ import soundfile
 from gradio.utils import get_upload_folder
 
 from music.demo.piano_roll import piano_roll_image
+from music.demo.request import MAX_TEMPERATURE, is_whole, seed_problem, temperature_problem
 from music.notes.compose import compose
 from music.notes.events import write_midi
 from music.notes.models import BUNDLED, load_note_model
@@ -33,7 +34,6 @@ from tts.errors import TTSError, UsageError
 TAB_LABEL = "Music (notes)"
 MAX_BARS = 32
 DEFAULT_BARS = 8
-MAX_TEMPERATURE = 2.0
 TEMPO = 90  # quarter notes per minute, as `tts midi compose`
 PROGRAM = 0  # General MIDI piano
 NO_MODELS = ("No note model is installed: music/notes/models/ holds neither wavenet.safetensors nor "
@@ -55,18 +55,8 @@ def bundled_models():
 
 
 def bars_problem(bars):
-    if not _is_whole(bars) or not 1 <= bars <= MAX_BARS:
+    if not is_whole(bars) or not 1 <= bars <= MAX_BARS:
         return f"bars must be a whole number from 1 to {MAX_BARS}, got {bars!r}"
-
-
-def temperature_problem(temperature):
-    if not isinstance(temperature, (int, float)) or not 0 <= temperature <= MAX_TEMPERATURE:  # NaN fails too
-        return f"temperature must be from 0 to {MAX_TEMPERATURE:g}, got {temperature!r}"
-
-
-def seed_problem(seed):
-    if not _is_whole(seed) or seed < 0:
-        return f"seed must be a whole number, 0 or more, got {seed!r}"
 
 
 CHECKS = (bars_problem, temperature_problem, seed_problem)  # one per value of check_request, in its order
@@ -189,7 +179,3 @@ def _request_folder():
 def _mono(wav):
     samples, rate = soundfile.read(str(wav), dtype="int16", always_2d=True)
     return rate, np.round(samples.mean(axis=1)).astype(np.int16)
-
-
-def _is_whole(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()

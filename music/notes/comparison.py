@@ -1,17 +1,13 @@
 """Note models side by side (`tts midi compare`, the recipe's last stage): held-out likelihood,
-training speed and time, generation speed, and musical statistics of compositions against the
+training speed and time (music.comparison: the same held-out pieces, the time to reach the
+baseline's best NLL), generation speed, and musical statistics of compositions against the
 held-out pieces.
-
-Every model must have been trained on the same held-out split (the runs' held_out.json), so the
-figures are on the same pieces. "Time to reach the baseline's best" is the training time (the
-runs' evaluations.jsonl, tts.training.evaluations) at which a model's held-out NLL first reaches
-the lowest one the baseline logged.
 """
 
-import json
 import time
 from pathlib import Path
 
+from music.comparison import baseline_best, common_held_out, held_out_report, table_rows, training_figures
 from music.notes.compose import compose
 from music.notes.corpus import PIECES_FILE, read_pieces
 from music.notes.events import read_piece, write_midi
@@ -19,9 +15,7 @@ from music.notes.models import load_note_model
 from music.notes.statistics import piece_statistics, summarize
 from music.notes.tokens import decode
 from music.render import render_midi
-from tts.corpora.holdout import HELD_OUT_FILE, read_held_out_ids
 from tts.errors import TTSError
-from tts.training.evaluations import read_evaluations
 
 STATISTICS = ("in_key", "pitch_range", "mean_duration", "repeated_4grams")
 
@@ -29,51 +23,28 @@ STATISTICS = ("in_key", "pitch_range", "mean_duration", "repeated_4grams")
 def compare_runs(runs, *, baseline, out_dir, compositions=20, bars=16, temperature=1.0, seed=0, render=True):
     """{"models": {label: figures}, "held_out": statistics of the held-out pieces}; runs: {label: run folder}.
     Compositions are written to out_dir/<label>/NN.mid (and .wav when `render`)."""
-    if baseline not in runs:
-        raise TTSError(f"baseline {baseline!r} is not one of the runs ({', '.join(runs)})")
-    held_out = _common_held_out(runs)
-    baseline_best = min((row["nll"] for row in read_evaluations(runs[baseline])), default=None)
+    best = baseline_best(runs, baseline, "nll")
+    held_out = _held_out_pieces(runs)
     models = {}
     for label, run in runs.items():
         model = load_note_model(run)
+        report = held_out_report(run)
         models[label] = {
             "parameters": sum(p.numel() for p in model.parameters()),
-            **_training_figures(run, baseline_best),
+            "heldout_nll": report["nll"],
+            "heldout_accuracy": report["accuracy"],
+            **training_figures(run, "nll", best),
             **_composition_figures(model, Path(out_dir) / label, compositions=compositions, bars=bars,
                                    temperature=temperature, seed=seed, render=render),
         }
     reference = summarize([piece_statistics(list(piece.events)) for piece in held_out])
-    return {"baseline": baseline, "baseline_best_nll": baseline_best, "held_out_pieces": len(held_out),
+    return {"baseline": baseline, "baseline_best_nll": best, "held_out_pieces": len(held_out),
             "models": models, "held_out": {name: reference[name] for name in STATISTICS}}
 
 
-def _common_held_out(runs):
-    splits = {label: sorted(read_held_out_ids(Path(run) / HELD_OUT_FILE)) for label, run in runs.items()}
-    first = next(iter(splits.values()))
-    if any(ids != first for ids in splits.values()):
-        raise TTSError("the runs held out different pieces (their held_out.json differ): train them on one corpus "
-                       "with one holdout_fraction")
+def _held_out_pieces(runs):
     pieces = {piece.id: piece for piece in read_pieces(Path(next(iter(runs.values()))) / PIECES_FILE)}
-    return [pieces[piece_id] for piece_id in first]
-
-
-def _training_figures(run, baseline_best):
-    report = json.loads((Path(run) / HELD_OUT_FILE).read_text(encoding="utf-8"))["report"]
-    rows = read_evaluations(run)
-    if not rows:
-        raise TTSError(f"{run}: no evaluations.jsonl; train with train.eval_every > 0")
-    reached = next((row for row in rows if baseline_best is not None and row["nll"] <= baseline_best), None)
-    best = min(rows, key=lambda row: row["nll"])
-    return {
-        "heldout_nll": report["nll"],
-        "heldout_accuracy": report["accuracy"],
-        "best_logged_nll": best["nll"],
-        "best_logged_at_seconds": best["train_seconds"],
-        "seconds_to_baseline_best": reached["train_seconds"] if reached else None,
-        "steps": rows[-1]["step"],
-        "train_seconds": rows[-1]["train_seconds"],
-        "steps_per_second": rows[-1]["step"] / rows[-1]["train_seconds"],
-    }
+    return [pieces[piece_id] for piece_id in common_held_out(runs)]
 
 
 def _composition_figures(model, out_dir, *, compositions, bars, temperature, seed, render):
@@ -112,10 +83,7 @@ def comparison_table(result):
             ("training steps / s", "steps_per_second", "{:.2f}"), ("generation tokens / s", "tokens_per_second", "{:.0f}"),
             ("parameters", "parameters", "{:,}")]
     lines = ["| | " + " | ".join(labels) + " | held-out pieces |", "|---" * (len(labels) + 2) + "|"]
-    for title, key, form in rows:
-        cells = [form.format(result["models"][label][key]) if result["models"][label][key] is not None else "never"
-                 for label in labels]
-        lines.append(f"| {title} | " + " | ".join(cells) + " | |")
+    lines += table_rows(result["models"], rows, empty_cells=1)
     for name in STATISTICS:
         cells = [_mean_sd(result["models"][label][name]) for label in labels]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {_mean_sd(result['held_out'][name])} |")

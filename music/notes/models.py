@@ -4,6 +4,7 @@ weights file."""
 
 from pathlib import Path
 
+from music.model_files import model_weights
 from music.notes.lstm import KIND as LSTM_KIND
 from music.notes.lstm import NoteLSTM
 from music.notes.wavenet import KIND as WAVENET_KIND
@@ -16,25 +17,14 @@ BUNDLED = {"wavenet": BUNDLED_DIR / "wavenet.safetensors", "lstm": BUNDLED_DIR /
 CLASSES = {WAVENET_KIND: NoteWaveNet, LSTM_KIND: NoteLSTM}
 
 
-def model_weights(model):
+def note_weights(model):
     """The weights file `model` names: a bundled model, a run folder's exported weights, or a file."""
-    if str(model) in BUNDLED:
-        return BUNDLED[str(model)]
-    path = Path(model)
-    if path.is_dir():
-        found = [path / f"{kind}.safetensors" for kind in CLASSES if (path / f"{kind}.safetensors").is_file()]
-        if len(found) != 1:
-            raise TTSError(f"{path}: not a finished `tts midi train` run (no note-wavenet.safetensors "
-                           "or note-lstm.safetensors in it)")
-        return found[0]
-    if not path.is_file():
-        raise TTSError(f"model {model!r} is neither a bundled model ({', '.join(BUNDLED)}), a run folder nor a file")
-    return path
+    return model_weights(model, bundled=BUNDLED, kinds=CLASSES, command="tts midi train")
 
 
 def load_note_model(model):
     """The note model (NoteWaveNet or NoteLSTM, in eval mode) that `model` names."""
-    path = model_weights(model)
+    path = note_weights(model)
     kind = load_weights(path).kind
     if kind not in CLASSES:
         raise TTSError(f"{path} holds a {kind!r} model, not a note model ({', '.join(CLASSES)})")

@@ -2,7 +2,7 @@
 
 Safe by default (limits in tts.demo.defaults): bound to 127.0.0.1, no share link, one bounded
 queue whose concurrency limit covers every way of starting a synthesis, text length capped, uploads
-capped (the page takes none), the files it writes deleted after CACHE_SECONDS (tts.demo.cache_sweeper),
+capped (only extension tabs take files), the files it writes deleted after CACHE_SECONDS (tts.demo.cache_sweeper),
 and a request whose client went away stopped after its current sentence. Gradio serves only its own
 assets and the files it wrote for this app (its cache folder); nothing else on disk is reachable
 because no allowed_paths are given.

@@ -4,13 +4,21 @@
     wavs = generator.generate([mel_a, mel_b], [0, {1: 0.5, 2: 0.5}], temperature=0.8, seed=7)
     for chunk in generator.stream(mel, 3):
         play(chunk)
+    wav = generator.generate([mel], primes=[known])[0]   # known samples first, then what follows them
 
 Utterances run chunk by chunk (`chunk_frames` frames at a time): the model computes a chunk's
 conditioning for every layer once, at frame rate with `context` frames of margin, and upsamples it
 for the chunk's samples; then kernel.generate_chunk runs those samples, the utterances of a batch
 in parallel threads. Memory stays bounded by the chunk, whatever the length. An utterance's output
-depends only on its mel, speaker, F0, temperatures, seed and chunk_frames: alone, in a batch or
-streamed, it is bitwise the same.
+depends only on its mel, speaker, F0, temperatures, seed, prime and chunk_frames: alone, in a batch
+or streamed, it is bitwise the same.
+
+A prime is the utterance's first samples, known: the kernel runs them through the layers'
+ring buffers teacher-forced (kernel.prime_chunk), as the model's forward reads them, and draws from
+the sample after the prime on. The output holds the prime (as the model hears it: μ-law quantized
+for a μ-law model), then the continuation. A WaveNet without local conditioning (n_mels 0: the
+music WaveNet) is conditioned on its speaker alone, the same at every sample; its mel [frames, 0]
+sets the length.
 """
 
 import numbers
@@ -26,7 +34,7 @@ from tts.source import sine_source
 from tts.speaker_selection import speaker_index, speaker_weights
 from vocoders.wavenet import kernel
 from vocoders.wavenet.excitation import frame_coefficients
-from vocoders.wavenet.mulaw import mulaw_decode
+from vocoders.wavenet.mulaw import mulaw_decode, mulaw_encode
 
 CHUNK_FRAMES = 8  # 2048 samples at hop 256: ~20 MB of conditioning per utterance for the default model
 
@@ -84,31 +92,33 @@ class WaveNetGenerator:
         if self.config.excitation.lpc_order and getattr(model, "spec", None) is None:
             raise TTSError("an excitation WaveNet needs model.spec, the FeatureSpec its mels follow (set when loaded)")
 
-    def generate(self, mels, speakers=None, *, f0s=None, temperature=1.0, voiced_temperature=None, seed=0,
-                 chunk_frames=CHUNK_FRAMES):
+    def generate(self, mels, speakers=None, *, f0s=None, primes=None, temperature=1.0, voiced_temperature=None,
+                 seed=0, chunk_frames=CHUNK_FRAMES):
         """One float32 waveform of frames * hop samples per mel [frames, n_mels].
 
         speakers: one per mel, each an index or an {index: weight} mix (None for a single-speaker
         model). f0s: one frame F0 [frames] (Hz, 0 unvoiced) per mel, for a model that reads a sine
         at it (excitation.f0_source) or a voiced_temperature. voiced_temperature: the sampling
         temperature of voiced frames (None: `temperature` everywhere), as LPCNet samples voiced
-        speech colder so that its periods stay clean and unvoiced noise keeps its spread. seed: an
-        int for every utterance, or one per utterance."""
+        speech colder so that its periods stay clean and unvoiced noise keeps its spread. primes:
+        one waveform in [-1, 1] (or None) per mel, the utterance's first samples, known (at most
+        frames * hop of them; not for an excitation model). seed: an int for every utterance, or
+        one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        chunks = self._chunks(mels, speakers, f0s, seed, chunk_frames, temperature=temperature,
+        chunks = self._chunks(mels, speakers, f0s, primes, seed, chunk_frames, temperature=temperature,
                               voiced_temperature=voiced_temperature)
         for chunk in chunks:
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
 
-    def stream(self, mel, speaker=None, *, f0=None, temperature=1.0, voiced_temperature=None, seed=0,
+    def stream(self, mel, speaker=None, *, f0=None, prime=None, temperature=1.0, voiced_temperature=None, seed=0,
                chunk_frames=CHUNK_FRAMES):
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
-        concatenation is generate([mel], [speaker], f0s=[f0], ...)[0]."""
+        concatenation is generate([mel], [speaker], f0s=[f0], primes=[prime], ...)[0]."""
         f0s = None if f0 is None else [f0]
-        chunks = self._chunks([mel], [speaker], f0s, seed, chunk_frames, temperature=temperature,
+        chunks = self._chunks([mel], [speaker], f0s, [prime], seed, chunk_frames, temperature=temperature,
                               voiced_temperature=voiced_temperature)
         return (chunk[0] for chunk in chunks)
 
@@ -124,7 +134,7 @@ class WaveNetGenerator:
         """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
         return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
 
-    def _chunks(self, mels, speakers, f0s, seed, chunk_frames, *, temperature, voiced_temperature):
+    def _chunks(self, mels, speakers, f0s, primes, seed, chunk_frames, *, temperature, voiced_temperature):
         """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
         one per chunk, over the utterances still running."""
         mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
@@ -145,7 +155,27 @@ class WaveNetGenerator:
             temperatures = [np.full(len(mel), temperature) for mel in mels]
         else:
             temperatures = [np.where(f0 > 0, voiced_temperature, temperature) for f0 in f0s]
-        return self._run(mels, speakers, sources, temperatures, _seeds(seed, len(mels)), chunk_frames)
+        primes = self._primes(mels, primes)
+        return self._run(mels, speakers, sources, temperatures, primes, _seeds(seed, len(mels)), chunk_frames)
+
+    def _primes(self, mels, primes):
+        """Each utterance's known first samples as the model hears them (float32; empty for none), checked."""
+        primes = [None] * len(mels) if primes is None else list(primes)
+        if len(primes) != len(mels):
+            raise TTSError(f"got {len(primes)} primes for {len(mels)} mels; pass one (or None) per mel")
+        checked = []
+        for index, (mel, prime) in enumerate(zip(mels, primes)):
+            prime = np.zeros(0, np.float32) if prime is None else np.asarray(prime, dtype=np.float32)
+            if prime.size and self.config.excitation.lpc_order:
+                raise TTSError("an excitation WaveNet cannot be primed; pass primes=None")
+            if prime.ndim != 1 or len(prime) > len(mel) * self.hop or not np.all(np.isfinite(prime)):
+                raise TTSError(f"prime {index} must be at most {len(mel) * self.hop} finite samples (the mel's), "
+                               f"got shape {prime.shape}")
+            if self.config.output.kind == "mulaw":
+                channels = self.config.output.mulaw_channels
+                prime = mulaw_decode(mulaw_encode(torch.from_numpy(prime), channels), channels).numpy()
+            checked.append(prime)
+        return checked
 
     def _f0s(self, mels, f0s, for_voicing):
         """Each utterance's frame F0 (float64 [frames]), checked: what a sine at F0 or a voiced
@@ -165,7 +195,7 @@ class WaveNetGenerator:
             checked.append(f0)
         return checked
 
-    def _run(self, mels, speakers, sources, temperatures, seeds, chunk_frames):
+    def _run(self, mels, speakers, sources, temperatures, primes, seeds, chunk_frames):
         rings = kernel.new_rings(self.net, len(mels))
         previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
         frames = [len(mel) for mel in mels]
@@ -194,9 +224,12 @@ class WaveNetGenerator:
                 )
                 np.clip(out, -1.0, 1.0, out=out)
             else:
+                known = len(primes[item][start : start + len(out)])  # the prime's samples in this chunk
+                out[:known] = primes[item][start : start + known]
+                previous[item] = kernel.prime_chunk(self.net, rings[item], start, previous[item], out[:known], condition)
                 previous[item] = kernel.generate_chunk(
-                    self.net, rings[item], start, previous[item], seeds[item], temperatures[item], self.hop,
-                    condition, out,
+                    self.net, rings[item], start + known, previous[item], seeds[item], temperatures[item], self.hop,
+                    condition[known:], out[known:],
                 )
             return out
 
@@ -210,7 +243,13 @@ class WaveNetGenerator:
     def _span(self, mel, speaker, start, stop):
         """Conditioning [samples, L, G] of frames start .. stop, equal to the whole mel's: the span's
         frame-rate conditioning with `context` frames of margin, zeros beyond the utterance (as the
-        upsampler takes them), upsampled for the span's own frames only."""
+        upsampler takes them), upsampled for the span's own frames only. Without local conditioning:
+        the speaker's, the same at every sample, as the model's forward without a mel."""
+        if not self.config.conditioning.n_mels:
+            with torch.no_grad():
+                condition = self.model.global_conditioning(speaker)
+            row = np.zeros(self.net.conv_bias.shape, np.float32) if condition is None else _array(condition[:, 0, 0])
+            return np.ascontiguousarray(np.broadcast_to(row, ((stop - start) * self.hop, *row.shape)))
         low, high = max(start - self.context, 0), min(stop + self.context, len(mel))
         with torch.no_grad():
             frames = self.model.frame_conditioning(mel[None, low:high].to(self.device), speaker)

@@ -276,6 +276,22 @@ def generate_chunk(net, ring, start, previous, seed, temperatures, hop, conditio
     return previous
 
 
+@numba.njit(cache=True, nogil=True)
+def prime_chunk(net, ring, start, previous, samples, condition):
+    """Runs samples start .. start + len(samples) of one utterance, whose values are known (a prime),
+    through its rings [rows, R] (updated in place) from their conditioning [len(samples) or more, L,
+    G] and the sample before `start`: each step reads the one before it, as in generate_chunk, and
+    nothing is drawn. Returns the last sample, the input of the step after."""
+    work = _workspace(net)
+    params = np.empty(len(net.head_bias2), np.float32)
+    inputs = np.empty(1, np.float32)
+    for i in range(len(samples)):
+        inputs[0] = previous
+        _step(net, ring, start + i, inputs, condition[i], work, params)
+        previous = samples[i]
+    return previous
+
+
 @numba.njit(cache=True)
 def teacher_forced(net, previous, condition):
     """Output params [T, C] given the true previous samples [T] (previous[0] = 0) and the

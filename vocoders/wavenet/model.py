@@ -11,6 +11,10 @@ speaker embedding, projected for every layer. Both are added to each layer's gat
 
 `conditioning(mel, speaker)` computes every layer's conditioning once; `stack(...)` runs the
 layers on it. Generation (generate.py) reuses both and runs the per-sample loop in a numba kernel.
+
+Without local conditioning (conditioning.n_mels = 0: the music WaveNet, music.raw) the model has no
+mel projection, and `model(previous, None, speaker)` conditions every sample alike on the speaker
+alone (global_conditioning), with no upsampling at sample rate.
 """
 
 import math
@@ -74,8 +78,8 @@ class WaveNet(nn.Module):
         self.input = nn.Linear(config.excitation.inputs, stack.residual_channels)
         self.layers = nn.ModuleList(ResidualLayer(stack, dilation) for dilation in stack.dilations)
         # every layer's 1x1 on the mel, fused; no bias (the layers' taps have one), so it commutes
-        # with upsampling
-        self.mel_projection = nn.Linear(cond.n_mels, gates, bias=False)
+        # with upsampling; none without local conditioning
+        self.mel_projection = nn.Linear(cond.n_mels, gates, bias=False) if cond.n_mels else None
         self.upsampler = Upsampler(cond.upsample_scales)
         self.speaker_embedding = nn.Embedding(len(cond.speakers), cond.speaker_dim) if cond.speakers else None
         self.speaker_projection = nn.Linear(cond.speaker_dim, gates, bias=False) if cond.speakers else None
@@ -92,6 +96,8 @@ class WaveNet(nn.Module):
 
     def speaker_vector(self, speaker):
         """Embeddings [batch, speaker_dim] from indices [batch] or mixing weights [batch, speakers]."""
+        if speaker is None:
+            raise ValueError("this WaveNet is multi-speaker: pass a speaker")
         if speaker.is_floating_point():
             return speaker @ self.speaker_embedding.weight
         return self.speaker_embedding(speaker)
@@ -99,12 +105,23 @@ class WaveNet(nn.Module):
     def frame_conditioning(self, mel, speaker=None):
         """Every layer's conditioning at frame rate: [batch, frames, layers * gate].
         mel [batch, frames, n_mels]; speaker [batch] indices or [batch, speakers] weights."""
-        condition = self.mel_projection(mel)
+        if self.mel_projection is not None:
+            condition = self.mel_projection(mel)
+        else:  # mel [batch, frames, 0]: its length alone
+            condition = mel.new_zeros(*mel.shape[:2], self.config.stack.layers * self.config.stack.gate_channels)
         if self.speaker_embedding is not None:
-            if speaker is None:
-                raise ValueError("this WaveNet is multi-speaker: pass a speaker")
             condition = condition + self.speaker_projection(self.speaker_vector(speaker))[:, None, :]
         return condition
+
+    def global_conditioning(self, speaker=None):
+        """Every layer's conditioning [layers, batch, 1, gate] of a WaveNet without local
+        conditioning: the speaker's alone, the same at every sample (the layers broadcast it over
+        time); None for one without speakers."""
+        if self.speaker_embedding is None:
+            return None
+        layers, gate = self.config.stack.layers, self.config.stack.gate_channels
+        projected = self.speaker_projection(self.speaker_vector(speaker))  # [batch, layers * gate]
+        return projected.view(-1, layers, gate).transpose(0, 1)[:, :, None]
 
     def conditioning(self, mel, speaker=None, *, frame_mask=None, context=0):
         """Every layer's conditioning at sample rate: [layers, batch, (frames - 2 * context) * hop,
@@ -131,7 +148,12 @@ class WaveNet(nn.Module):
         """previous [batch, time]: the waveform shifted right by one sample (output t sees samples
         before t only), or an excitation model's inputs [batch, time, excitation.inputs]; mel
         [batch, frames, n_mels], whose first and last `context` frames are there only to condition
-        the others (data.py): time = (frames - 2 * context) * hop."""
+        the others (data.py): time = (frames - 2 * context) * hop. mel None: a WaveNet without local
+        conditioning, conditioned on the speaker alone (global_conditioning)."""
+        if mel is None:
+            if self.mel_projection is not None:
+                raise ValueError("this WaveNet reads a mel: pass one")
+            return self.stack(previous, self.global_conditioning(speaker))
         return self.stack(previous, self.conditioning(mel, speaker, frame_mask=frame_mask, context=context))
 
     @classmethod

@@ -1,0 +1,125 @@
+"""Encoding, decoding and morphing sounds with a trained autoencoder: what `tts nsynth
+encode|decode|morph` and the demo tab run.
+
+    codes = encode(model, wav)                                 # [frames, code_dim]
+    wav = NoteDecoder(model).decode([codes], [60])[0]
+    sweep = morph(model, wav_a, wav_b, [0, 0.5, 1], pitches=(60, 60))
+
+Decoding is the vocoder's fast generation (vocoders.wavenet.generate.WaveNetGenerator and its
+numba kernel) run on the decoder, with the codes (and the pitch one-hot) where it reads a mel.
+"""
+
+import numpy as np
+import torch
+
+from music.nsynth.config import PITCHES
+from music.nsynth.encoder import encode_audio
+from tts.audio import load, normalize_peak, rms_dbfs
+from tts.errors import TTSError
+from vocoders.wavenet.generate import WaveNetGenerator
+
+SILENCE_DBFS = -70.0  # quieter than this is silence: there is nothing to encode
+PEAK = 0.9  # every sound is encoded (and trained on) at this peak: the decoder learns one level
+
+
+def leveled(wav):
+    """`wav` scaled to peak PEAK: the soundfont renders notes at peaks of 0.1 to 0.3, and a WaveNet
+    reads its past samples as they are, so a quiet note would reach it as a whisper."""
+    return normalize_peak(wav, peak=PEAK)
+
+
+def read_sound(path, *, sample_rate):
+    """A sound file as float32 mono at `sample_rate` (mixed down and resampled with soxr), leveled;
+    TTSError for an unreadable or silent one."""
+    wav, _ = load(path, sample_rate=sample_rate)
+    if not len(wav) or rms_dbfs(wav) < SILENCE_DBFS:
+        raise TTSError(f"{path}: silent (RMS below {SILENCE_DBFS:g} dBFS): there is nothing to encode")
+    return leveled(wav)
+
+
+def encode(model, wav):
+    """Codes [frames, code_dim] (float32) of a waveform: one per encoder.hop samples, the last
+    frame padded with silence."""
+    return encode_audio(model.encoder, torch.as_tensor(wav, dtype=torch.float32)).numpy()
+
+
+def estimate_pitch(wav, sample_rate):
+    """The MIDI note of a sound by pYIN (librosa): the median of its voiced frames' F0 over the
+    first three seconds, rounded; None when no frame is voiced."""
+    import librosa
+
+    f0, voiced, _ = librosa.pyin(wav[: 3 * sample_rate], fmin=librosa.midi_to_hz(21),
+                                 fmax=librosa.midi_to_hz(108), sr=sample_rate)
+    if not np.any(voiced):
+        return None
+    return int(np.clip(np.round(librosa.hz_to_midi(np.median(f0[voiced]))), 0, PITCHES - 1))
+
+
+def pitch_weights(pitch_a, pitch_b, mix):
+    """The pitch conditioning of a morph: (1 - mix) of note a's one-hot and mix of note b's."""
+    weights = np.zeros(PITCHES, np.float32)
+    weights[pitch_a] += 1 - mix
+    weights[pitch_b] += mix
+    return weights
+
+
+class NoteDecoder:
+    """Decodes codes to audio with a snapshot of `model`'s decoder."""
+
+    def __init__(self, model):
+        self.model = model
+        self.config = model.config
+        self.generator = WaveNetGenerator(model.decoder)
+
+    def conditioning(self, codes, pitch):
+        """The decoder's input frames [frames, conditioning_dim] (numpy) of codes [frames,
+        code_dim] at `pitch`: a MIDI note, 128 weights (a morph), or None for a model without pitch
+        conditioning."""
+        codes = np.asarray(codes, dtype=np.float32)
+        code_dim = self.config.encoder.code_dim
+        if codes.ndim != 2 or codes.shape[1] != code_dim or not np.all(np.isfinite(codes)):
+            raise TTSError(f"codes must be finite values of shape [frames, {code_dim}], got shape {codes.shape}")
+        if not self.config.pitch_conditioning:
+            if pitch is not None:
+                raise TTSError("this autoencoder has no pitch conditioning; decode without a pitch")
+            return codes
+        if pitch is None:
+            raise TTSError("this autoencoder decodes at a pitch: give the note's MIDI pitch (0-127)")
+        if np.ndim(pitch) == 0:
+            if not 0 <= int(pitch) < PITCHES:
+                raise TTSError(f"pitch must be a MIDI note in 0..{PITCHES - 1}, got {pitch}")
+            pitch = torch.tensor([int(pitch)])
+        else:
+            pitch = torch.as_tensor(np.asarray(pitch, dtype=np.float32))[None]
+        with torch.no_grad():
+            return self.model.decoder_input(torch.from_numpy(codes)[None], pitch)[0].numpy()
+
+    def decode(self, codes, pitches, *, temperature=1.0, seed=0):
+        """One float32 waveform of frames * hop samples per codes array, decoded as one batch."""
+        inputs = [self.conditioning(c, p) for c, p in zip(codes, pitches, strict=True)]
+        return self.generator.generate(inputs, temperature=temperature, seed=seed)
+
+    def stream(self, codes, pitch, *, temperature=1.0, seed=0):
+        """Chunks whose concatenation is decode([codes], [pitch], ...)[0]."""
+        return self.generator.stream(self.conditioning(codes, pitch), temperature=temperature, seed=seed)
+
+
+def mixed_codes(codes_a, codes_b, mix):
+    """(1 - mix) a + mix b over the frames both have."""
+    frames = min(len(codes_a), len(codes_b))
+    return (1 - mix) * codes_a[:frames] + mix * codes_b[:frames]
+
+
+def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, seed=0):
+    """The decoded morphs of two sounds, one per mix in `mixes` (0: a, 1: b): their codes mixed
+    linearly, and their pitches' one-hots with them when the model reads pitch."""
+    for mix in mixes:
+        if not 0 <= mix <= 1:
+            raise TTSError(f"a mix must lie in [0, 1], got {mix}")
+    codes_a, codes_b = encode(model, wav_a), encode(model, wav_b)
+    if model.config.pitch_conditioning:
+        pitch_list = [pitch_weights(pitches[0], pitches[1], mix) for mix in mixes]
+    else:
+        pitch_list = [None] * len(mixes)
+    return NoteDecoder(model).decode([mixed_codes(codes_a, codes_b, m) for m in mixes], pitch_list,
+                                     temperature=temperature, seed=seed)

@@ -1,0 +1,102 @@
+"""Configs of the NSynth-style WaveNet autoencoder and of `tts nsynth train`, stored in every
+checkpoint and run folder.
+
+The sizes are NSynth's shape scaled to a 2-core CPU: the paper's encoder has 30 layers of 128
+channels and its decoder 30 layers of 512; here both are small enough to train thousands of
+steps in an hour on one core (BENCHMARKS.md "NSynth-style autoencoder")."""
+
+import math
+from dataclasses import dataclass, field
+
+from tts.errors import TTSError
+from tts.training import TrainConfig
+from vocoders.wavenet.config import ConditioningConfig, StackConfig, WaveNetConfig
+
+SAMPLE_RATE = 16000
+PITCHES = 128  # MIDI notes: the decoder's optional pitch one-hot
+
+
+@dataclass
+class EncoderConfig:
+    """Non-causal dilated convolutions with residual connections, then a 1x1 to the code size and
+    an average pool over `hop` samples (NSynth's temporal encoder)."""
+
+    layers: int = 10
+    cycle: int = 10  # dilations 1, 2, ..., 2**(cycle-1), then again
+    kernel_size: int = 3  # centred: sees the past and the future alike
+    channels: int = 32
+    code_dim: int = 16  # NSynth's 16 values per code
+    hop: int = 512  # samples per code: 32 ms at 16 kHz
+
+    def __post_init__(self):
+        for name in ("layers", "cycle", "channels", "code_dim", "hop"):
+            if getattr(self, name) < 1:
+                raise TTSError(f"encoder.{name} must be at least 1, got {getattr(self, name)}")
+        if self.kernel_size < 3 or self.kernel_size % 2 == 0:
+            raise TTSError(f"encoder.kernel_size must be odd and at least 3, got {self.kernel_size}")
+
+    @property
+    def dilations(self):
+        return [2 ** (layer % self.cycle) for layer in range(self.layers)]
+
+    @property
+    def reach(self):
+        """Samples on each side of a sample that its encoding depends on: the input convolution's
+        and every dilated layer's."""
+        return (self.kernel_size - 1) // 2 * (1 + sum(self.dilations))
+
+
+def _decoder():
+    # receptive field 2,047 samples (128 ms): eight periods of the lowest corpus note (C2, 65 Hz)
+    return WaveNetConfig(
+        stack=StackConfig(layers=20, cycle=10, kernel_size=2, residual_channels=32, gate_channels=64, skip_channels=32),
+        conditioning=ConditioningConfig(upsample_scales=(8, 8, 8)),
+    )
+
+
+@dataclass
+class AutoencoderConfig:
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    # vocoders.wavenet's conditional WaveNet; its local conditioning is the codes (and the pitch
+    # one-hot), so conditioning.n_mels is set from them and upsample_scales must multiply to the hop
+    decoder: WaveNetConfig = field(default_factory=_decoder)
+    pitch_conditioning: bool = True  # also condition the decoder on the note's pitch (one-hot, as NSynth did)
+    sample_rate: int = SAMPLE_RATE
+
+    def __post_init__(self):
+        hop = math.prod(self.decoder.conditioning.upsample_scales)
+        if hop != self.encoder.hop:
+            raise TTSError(f"decoder.conditioning.upsample_scales multiply to {hop}; they must give encoder.hop "
+                           f"({self.encoder.hop})")
+        if self.decoder.excitation.lpc_order or self.decoder.conditioning.speakers:
+            raise TTSError("the autoencoder's decoder takes neither linear prediction nor speakers")
+        self.decoder.conditioning.n_mels = self.conditioning_dim  # derived, never set by hand
+
+    @property
+    def conditioning_dim(self):
+        """Values per frame the decoder reads: the code, then the pitch one-hot."""
+        return self.encoder.code_dim + PITCHES * self.pitch_conditioning
+
+
+@dataclass
+class NSynthDataConfig:
+    corpus: str = "data/nsynth"  # a folder holding nsynth-train/ (and nsynth-valid/, nsynth-test/): NSynth's layout
+    window: int = 4096  # samples decoded per training item: a random frame-aligned crop of a note
+    # training notes quieter than this RMS (dBFS) over their first 3 s are left out: NSynth keeps
+    # notes whose sample ran out early, and a silent crop teaches nothing
+    min_level_db: float = -60.0
+    held_out_notes: int = 64  # test-split notes scored every train.eval_every steps (a fixed, spread choice)
+
+    def __post_init__(self):
+        if self.window < 512 or self.held_out_notes < 0:
+            raise TTSError(f"data.window must be at least 512 and data.held_out_notes >= 0, got "
+                           f"{self.window}, {self.held_out_notes}")
+
+
+@dataclass
+class NSynthRun:
+    data: NSynthDataConfig = field(default_factory=NSynthDataConfig)
+    model: AutoencoderConfig = field(default_factory=AutoencoderConfig)
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(
+        out_dir="exp/nsynth", max_steps=8000, batch_size=8, lr=1e-3, warmup_steps=200, lr_decay="cosine",
+        min_lr_ratio=0.05, checkpoint_every=500, log_every=50, eval_every=500, amp="bf16"))
