@@ -43,16 +43,22 @@ def encode(model, wav):
     return encode_audio(model.encoder, torch.as_tensor(wav, dtype=torch.float32)).numpy()
 
 
-def estimate_pitch(wav, sample_rate):
-    """The MIDI note of a sound by pYIN (librosa): the median of its voiced frames' F0 over the
-    first three seconds, rounded; None when no frame is voiced."""
+def pitch_hz(wav, sample_rate):
+    """The median pYIN F0 (Hz, librosa) of a sound's voiced frames in its first three seconds; None
+    when no frame is voiced."""
     import librosa
 
     f0, voiced, _ = librosa.pyin(wav[: 3 * sample_rate], fmin=librosa.midi_to_hz(21),
                                  fmax=librosa.midi_to_hz(108), sr=sample_rate)
-    if not np.any(voiced):
-        return None
-    return int(np.clip(np.round(librosa.hz_to_midi(np.median(f0[voiced]))), 0, PITCHES - 1))
+    return float(np.median(f0[voiced])) if np.any(voiced) else None
+
+
+def estimate_pitch(wav, sample_rate):
+    """The MIDI note of a sound: pitch_hz rounded; None when no frame is voiced."""
+    import librosa
+
+    hz = pitch_hz(wav, sample_rate)
+    return None if hz is None else int(np.clip(np.round(librosa.hz_to_midi(hz)), 0, PITCHES - 1))
 
 
 def pitch_weights(pitch_a, pitch_b, mix):

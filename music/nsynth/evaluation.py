@@ -17,7 +17,7 @@ from itertools import combinations
 
 import numpy as np
 
-from music.nsynth.codec import NoteDecoder, encode, leveled, mixed_codes, pitch_weights
+from music.nsynth.codec import NoteDecoder, encode, leveled, mixed_codes, pitch_hz, pitch_weights
 from music.nsynth.corpus import load_note, read_split
 from tts.audio import save
 from tts.metrics.spectral import log_spectral_distance, multi_resolution_stft_distance
@@ -25,15 +25,6 @@ from tts.metrics.spectral import log_spectral_distance, multi_resolution_stft_di
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 CENTS_TOLERANCE = 50
 EXAMPLES_SAVED = 4  # reconstructions and morph sweeps written to the output folder to listen to
-
-
-def note_pitch_hz(wav, sample_rate):
-    """The median pYIN F0 (Hz) of a note's voiced frames in its first three seconds; None if none."""
-    import librosa
-
-    f0, voiced, _ = librosa.pyin(wav[: 3 * sample_rate], fmin=librosa.midi_to_hz(21),
-                                 fmax=librosa.midi_to_hz(108), sr=sample_rate)
-    return float(np.median(f0[voiced])) if np.any(voiced) else None
 
 
 def cents_off(hz, pitch):
@@ -60,18 +51,23 @@ def mel_baseline(wav, sample_rate, *, bands, hop):
     return librosa.feature.inverse.mel_to_audio(mel, sr=sample_rate, n_fft=4 * hop, hop_length=hop, length=len(wav))
 
 
-def reconstruction_figures(outputs, inputs, examples, sample_rate):
-    """{mr_stft, lsd (dB), pitched_notes, pitch_within_50_cents (share)} of outputs against inputs."""
-    pitched = kept = 0
-    for output, wav, example in zip(outputs, inputs, examples):
-        if cents_off(note_pitch_hz(wav, sample_rate), example.pitch) <= CENTS_TOLERANCE:
-            pitched += 1
-            kept += cents_off(note_pitch_hz(output, sample_rate), example.pitch) <= CENTS_TOLERANCE
+def pitched(inputs, examples, sample_rate):
+    """Per note, whether pYIN finds its labelled pitch (within 50 cents) in the input itself."""
+    return [bool(cents_off(pitch_hz(wav, sample_rate), example.pitch) <= CENTS_TOLERANCE)
+            for wav, example in zip(inputs, examples)]
+
+
+def reconstruction_figures(outputs, inputs, examples, is_pitched, sample_rate):
+    """{mr_stft, lsd (dB), pitched_notes, pitch_within_50_cents (share of the pitched ones)} of
+    outputs against inputs; is_pitched: `pitched`'s, computed once for every system scored."""
+    kept = sum(bool(cents_off(pitch_hz(output, sample_rate), example.pitch) <= CENTS_TOLERANCE)
+               for output, example, keep in zip(outputs, examples, is_pitched) if keep)
+    pitched_count = sum(is_pitched)
     return {
         "mr_stft": float(np.mean([multi_resolution_stft_distance(o, w) for o, w in zip(outputs, inputs)])),
         "lsd_db": float(np.mean([log_spectral_distance(o, w) for o, w in zip(outputs, inputs)])),
-        "pitched_notes": pitched,
-        "pitch_within_50_cents": kept / pitched if pitched else None,
+        "pitched_notes": pitched_count,
+        "pitch_within_50_cents": kept / pitched_count if pitched_count else None,
     }
 
 
@@ -126,6 +122,7 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
     pitches = [example.pitch if model.config.pitch_conditioning else None for example in chosen]
     outputs = NoteDecoder(model).decode(codes, pitches, seed=seed)
     baseline = [mel_baseline(wav, rate, bands=code_dim, hop=hop) for wav in inputs]
+    is_pitched = pitched(inputs, chosen, rate)
     for example, wav, output in list(zip(chosen, inputs, outputs))[:EXAMPLES_SAVED]:
         save(out_dir / f"{example.id}-input.wav", wav, rate)
         save(out_dir / f"{example.id}-autoencoder.wav", output, rate)
@@ -133,8 +130,8 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
         "notes": len(chosen),
         "instruments": len({example.instrument for example in chosen}),
         "code": f"{code_dim} values every {hop} samples",
-        "autoencoder": reconstruction_figures(outputs, inputs, chosen, rate),
-        "baseline_mel_griffin_lim": reconstruction_figures(baseline, inputs, chosen, rate),
+        "autoencoder": reconstruction_figures(outputs, inputs, chosen, is_pitched, rate),
+        "baseline_mel_griffin_lim": reconstruction_figures(baseline, inputs, chosen, is_pitched, rate),
         "morph": morph_figures(model, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir),
     }
 
