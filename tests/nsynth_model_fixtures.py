@@ -5,7 +5,7 @@ from music.nsynth.config import AutoencoderConfig, EncoderConfig
 from vocoders.wavenet.config import ConditioningConfig, StackConfig, WaveNetConfig
 
 
-def tiny_autoencoder_config(*, pitch_conditioning=True):
+def tiny_autoencoder_config(*, pitch_conditioning=True, preemphasis=0.85):
     return AutoencoderConfig(
         encoder=EncoderConfig(layers=3, cycle=3, channels=8, code_dim=4, hop=64),
         decoder=WaveNetConfig(
@@ -13,6 +13,8 @@ def tiny_autoencoder_config(*, pitch_conditioning=True):
             conditioning=ConditioningConfig(upsample_scales=(4, 4, 4)),
         ),
         pitch_conditioning=pitch_conditioning,
+        period_prediction=pitch_conditioning,  # the period comes from the pitch
+        preemphasis=preemphasis,
     )
 
 

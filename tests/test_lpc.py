@@ -28,6 +28,7 @@ from tts.lpc import (
     lpc_residual,
     lpc_synthesize,
     preemphasize,
+    used_lags,
 )
 from tts.mel import mel_numpy
 from tts.registry import PluginWarning, installed_vocoders, load_vocoder_class
@@ -273,6 +274,21 @@ def test_lpc_predict_matches_a_direct_loop_and_the_residual_kernel(rng):
     history = torch.from_numpy(np.r_[np.zeros(order), x])[None]
     predicted = lpc_predict(history, per_sample)[0].numpy()
     assert np.max(np.abs((x - predicted) - lpc_residual(x, per_frame, hop))) < 1e-12
+
+
+def test_a_sparse_predictor_computes_only_its_lags_and_predicts_the_same(rng):
+    """lpc_predict with `lags` (used_lags of a predictor zero but at a few lags, as a period's is)
+    reads the history those lags reach and equals the dense prediction."""
+    order, time = 40, 30
+    dense = np.zeros((2, time, order))
+    dense[0, :, [3, 17]] = rng.standard_normal((2, time))
+    dense[1, :, 17] = rng.standard_normal(time)
+    dense = torch.from_numpy(dense)
+    signal = torch.from_numpy(rng.standard_normal((2, order + time)))
+    lags = used_lags(dense)
+    assert lags.tolist() == [3, 17]
+    sparse = lpc_predict(signal[:, order - 18 :], dense[..., lags], lags)
+    assert torch.allclose(sparse, lpc_predict(signal, dense), rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize(

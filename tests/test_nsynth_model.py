@@ -9,6 +9,7 @@ from music.nsynth.autoencoder import WaveNetAutoencoder
 from music.nsynth.codec import NoteDecoder, encode, morph, pitch_weights
 from music.nsynth.config import AutoencoderConfig, EncoderConfig
 from music.nsynth.encoder import encode_audio, frames_of
+from music.nsynth.models import load_autoencoder
 from music.nsynth.task import LoadedNote, NoteCrops
 from nsynth_model_fixtures import tiny_autoencoder_config
 from tts.errors import TTSError
@@ -68,7 +69,10 @@ def test_a_training_crop_sees_what_encoding_the_whole_note_gives(model, rng, sta
     assert item["frame_mask"].tolist() == inside.astype(float).tolist()
     torch.testing.assert_close(codes[torch.from_numpy(inside)], whole[frames[inside]], rtol=0, atol=1e-6)
     np.testing.assert_array_equal(item["target"].numpy(), np.pad(audio, (0, 20))[start * 64 : (start + 8) * 64])
-    assert float(item["first"]) == (audio[start * 64 - 1] if start else 0.0)
+    history = len(item["history"])
+    assert history == model.config.period_order + 2  # what the period predictor's first inputs reach back to
+    before = np.concatenate([np.zeros(history, np.float32), audio])[start * 64 : start * 64 + history]
+    np.testing.assert_array_equal(item["history"].numpy(), before)
 
 
 def test_generation_is_conditioned_exactly_as_training_is(model, rng):
@@ -119,3 +123,11 @@ def test_the_decoders_hop_must_be_the_encoders():
     with pytest.raises(TTSError, match="kernel_size must be odd"):
         EncoderConfig(kernel_size=2)
     assert AutoencoderConfig().decoder.conditioning.n_mels == 16 + 128
+
+
+def test_the_bundled_autoencoder_loads_and_decodes():
+    """The shipped checkpoint fits the code's model (a changed config would stop `tts nsynth` at once)."""
+    model = load_autoencoder()
+    codes = np.zeros((2, model.config.encoder.code_dim), np.float32)
+    wav = NoteDecoder(model).decode([codes], [60])[0]
+    assert wav.shape == (2 * model.config.encoder.hop,) and np.all(np.isfinite(wav))

@@ -110,13 +110,22 @@ def levinson_durbin(autocorrelation, order):
     return a, error
 
 
-def lpc_predict(signal, coefficients):
+def lpc_predict(signal, coefficients, lags=None):
     """Predictions p[t] = Σ a[t, k - 1] · x[order + t - k] [batch, time] from `signal` [batch,
     order + time] (its first `order` samples are the history before t = 0) and per-sample
-    coefficients [batch, time, order]: the torch form of what the generation kernel computes."""
-    order = coefficients.shape[-1]
-    windows = signal.unfold(-1, order, 1)[:, : coefficients.shape[1]]  # [batch, time, order]: x[t .. t + order - 1]
-    return (windows.flip(-1) * coefficients).sum(-1)
+    coefficients [batch, time, order]: the torch form of what the generation kernel computes.
+    With `lags` (a[k - 1]'s indices k - 1, sorted), coefficients [batch, time, len(lags)] hold
+    those lags' alone and the signal's first lags[-1] + 1 samples are the history: a sparse
+    predictor (a period's, music.nsynth.period) reaches far back through a handful of them."""
+    reach = coefficients.shape[-1] if lags is None else int(lags[-1]) + 1
+    windows = signal.unfold(-1, reach, 1)[:, : coefficients.shape[1]]  # [batch, time, reach]: x[t - reach .. t - 1]
+    taps = windows.flip(-1) if lags is None else windows[..., reach - 1 - lags]  # newest first
+    return (taps * coefficients).sum(-1)
+
+
+def used_lags(coefficients):
+    """The lags (a[k - 1]'s indices) any of `coefficients` [..., order] weighs: lpc_predict's `lags`."""
+    return torch.nonzero(coefficients.detach().reshape(-1, coefficients.shape[-1]).abs().amax(dim=0)).flatten()
 
 
 def preemphasize(wav, preemphasis):

@@ -5,8 +5,10 @@ optionally the note's pitch as a one-hot, where the vocoder reads a mel.
     model = WaveNetAutoencoder(AutoencoderConfig())
     params = model(encoder_input, previous, pitch, frame_mask)   # teacher-forced, for training
 
-The decoder is a plain vocoders.wavenet.model.WaveNet, so generation is the vocoder's own numba
-kernel (codec.py runs vocoders.wavenet.generate.WaveNetGenerator on the decoder)."""
+The decoder is a vocoders.wavenet.model.WaveNet, so generation is the vocoder's own numba kernel
+(codec.py runs vocoders.wavenet.generate.WaveNetGenerator on the decoder). With period prediction
+(the default, period.py) it is an excitation WaveNet whose predictor is the note's period instead
+of linear prediction from a mel: `previous` is then its inputs (task.decoder_pairs)."""
 
 import torch
 import torch.nn.functional as F
@@ -53,7 +55,8 @@ class WaveNetAutoencoder(nn.Module):
 
         encoder_input [batch, (frames + 2 * context) * hop + 2 * reach]: the silence-padded note
         around the span's frames and `context` frames either side (encoder.py); previous [batch,
-        frames * hop]: the span's samples shifted right by one, μ-law quantized; frame_mask [batch,
+        frames * hop]: the span's samples shifted right by one, μ-law quantized (or, with a period
+        predictor, the excitation inputs [batch, frames * hop, 3] of task.decoder_pairs); frame_mask [batch,
         frames + 2 * context]: 0 for frames beyond the note, whose conditioning is zero, as in
         generation."""
         condition = self.decoder_input(self.encoder(encoder_input), pitch)

@@ -6,7 +6,8 @@ encode|decode|morph` and the demo tab run.
     sweep = morph(model, wav_a, wav_b, [0, 0.5, 1], pitches=(60, 60))
 
 Decoding is the vocoder's fast generation (vocoders.wavenet.generate.WaveNetGenerator and its
-numba kernel) run on the decoder, with the codes (and the pitch one-hot) where it reads a mel.
+numba kernel) run on the decoder, with the codes (and the pitch one-hot) where it reads a mel and
+the period predictor at the pitch (period.py) where an excitation vocoder predicts from the mel.
 """
 
 import numpy as np
@@ -14,6 +15,7 @@ import torch
 
 from music.nsynth.config import PITCHES
 from music.nsynth.encoder import encode_audio
+from music.nsynth.period import note_predictor
 from tts.audio import load, normalize_peak, rms_dbfs
 from tts.errors import TTSError
 from vocoders.wavenet.generate import WaveNetGenerator
@@ -100,14 +102,25 @@ class NoteDecoder:
         with torch.no_grad():
             return self.model.decoder_input(torch.from_numpy(codes)[None], pitch)[0].numpy()
 
+    def predictor(self, frames, pitch):
+        """The period predictor's coefficients [frames, order] at `pitch` (period.py), the same in
+        every frame; None for a decoder without one. Call after `conditioning`, which checks the pitch."""
+        if not self.config.period_prediction:
+            return None
+        return np.ascontiguousarray(np.broadcast_to(note_predictor(self.config, pitch), (frames, self.config.period_order)))
+
     def decode(self, codes, pitches, *, temperature=1.0, seed=0):
         """One float32 waveform of frames * hop samples per codes array, decoded as one batch."""
         inputs = [self.conditioning(c, p) for c, p in zip(codes, pitches, strict=True)]
-        return self.generator.generate(inputs, temperature=temperature, seed=seed)
+        predictors = [self.predictor(len(i), p) for i, p in zip(inputs, pitches)]
+        return self.generator.generate(inputs, predictors=predictors if self.config.period_prediction else None,
+                                       temperature=temperature, seed=seed)
 
     def stream(self, codes, pitch, *, temperature=1.0, seed=0):
         """Chunks whose concatenation is decode([codes], [pitch], ...)[0]."""
-        return self.generator.stream(self.conditioning(codes, pitch), temperature=temperature, seed=seed)
+        condition = self.conditioning(codes, pitch)
+        return self.generator.stream(condition, predictor=self.predictor(len(condition), pitch),
+                                     temperature=temperature, seed=seed)
 
 
 def mixed_codes(codes_a, codes_b, mix):

@@ -8,9 +8,10 @@ steps in an hour on one core (BENCHMARKS.md "NSynth-style autoencoder")."""
 import math
 from dataclasses import dataclass, field
 
+from music.nsynth.period import order_for
 from tts.errors import TTSError
 from tts.training import TrainConfig
-from vocoders.wavenet.config import ConditioningConfig, StackConfig, WaveNetConfig
+from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, StackConfig, WaveNetConfig
 
 SAMPLE_RATE = 16000
 PITCHES = 128  # MIDI notes: the decoder's optional pitch one-hot
@@ -61,6 +62,15 @@ class AutoencoderConfig:
     # one-hot), so conditioning.n_mels is set from them and upsample_scales must multiply to the hop
     decoder: WaveNetConfig = field(default_factory=_decoder)
     pitch_conditioning: bool = True  # also condition the decoder on the note's pitch (one-hot, as NSynth did)
+    # the decoder predicts only what the period leaves (period.py): e[t] = s[t] - gain · s[t - P] at
+    # the pitch's period P; needs pitch_conditioning, as the period comes from the pitch
+    period_prediction: bool = True
+    period_gain: float = 0.995  # below 1, so what sampling adds to one period fades over the next ones
+    lowest_pitch: int = 21  # the predictor holds periods down to this MIDI note (A0: 582 samples at 16 kHz)
+    # with period prediction, the decoder models x[t] = s[t] - α s[t - 1] and generation de-emphasizes,
+    # so the white part of its draws comes out with a falling spectrum, as notes have (LPCNet's choice;
+    # without it, early decoders' notes had centroids near 3 kHz whatever the input: BENCHMARKS.md)
+    preemphasis: float = 0.85
     sample_rate: int = SAMPLE_RATE
 
     def __post_init__(self):
@@ -68,9 +78,22 @@ class AutoencoderConfig:
         if hop != self.encoder.hop:
             raise TTSError(f"decoder.conditioning.upsample_scales multiply to {hop}; they must give encoder.hop "
                            f"({self.encoder.hop})")
-        if self.decoder.excitation.lpc_order or self.decoder.conditioning.speakers:
-            raise TTSError("the autoencoder's decoder takes neither linear prediction nor speakers")
-        self.decoder.conditioning.n_mels = self.conditioning_dim  # derived, never set by hand
+        if self.decoder.conditioning.speakers:
+            raise TTSError("the autoencoder's decoder takes no speakers")
+        if self.period_prediction and not self.pitch_conditioning:
+            raise TTSError("period_prediction needs pitch_conditioning: the period comes from the pitch")
+        if not 0 < self.period_gain <= 1 or not 0 <= self.lowest_pitch < PITCHES or not 0 <= self.preemphasis < 1:
+            raise TTSError(f"period_gain must be in (0, 1], lowest_pitch a MIDI note and preemphasis in [0, 1), got "
+                           f"{self.period_gain}, {self.lowest_pitch}, {self.preemphasis}")
+        # derived, never set by hand
+        self.decoder.conditioning.n_mels = self.conditioning_dim
+        self.decoder.excitation = ExcitationConfig(lpc_order=self.period_order,
+                                                   preemphasis=self.preemphasis if self.period_prediction else 0.0)
+
+    @property
+    def period_order(self):
+        """Coefficients of the decoder's period predictor (0 without one)."""
+        return order_for(self.lowest_pitch, self.sample_rate) if self.period_prediction else 0
 
     @property
     def conditioning_dim(self):

@@ -18,11 +18,13 @@ from music.nsynth.autoencoder import KIND, WaveNetAutoencoder, decoder_context
 from music.nsynth.codec import leveled
 from music.nsynth.corpus import NOTE_OFF_SECONDS, load_note, read_split
 from music.nsynth.encoder import frames_of
+from music.nsynth.period import note_predictor
 from tts.audio import rms_dbfs
 from tts.errors import TTSError
 from tts.training import Task
 from tts.training.stage import run_stage, shows_bars
 from vocoders.wavenet.distributions import mulaw_loss
+from vocoders.wavenet.excitation import history_samples, training_pairs
 from vocoders.wavenet.mulaw import mulaw_quantize
 
 HELD_OUT_CROPS = 4  # per held-out note, spread over its hold: the sound itself, not its release and silence
@@ -41,7 +43,9 @@ class NoteCrops(Dataset):
 
     def __init__(self, notes, config, *, window_frames, starts=None):
         self.notes = notes
+        self.config = config
         self.hop, self.reach = config.encoder.hop, config.encoder.reach
+        self.history = history_samples(config.decoder.excitation)
         self.context = decoder_context(config)
         self.window_frames = window_frames
         self.starts = starts
@@ -65,10 +69,15 @@ class NoteCrops(Dataset):
         padded[margin : margin + len(note.audio)] = note.audio
         span = slice(margin + start * hop, margin + (start + window) * hop)
         frame_index = np.arange(start - context, start + window + context)
+        past = note.audio[max(start * hop - self.history, 0) : start * hop]
+        history = np.zeros(self.history, np.float32)  # silence before the note
+        history[self.history - len(past) :] = past
+        predictor = note_predictor(self.config, note.pitch) if self.config.period_prediction else np.zeros(0, np.float32)
         return {
             "encoder_input": torch.from_numpy(padded[start * hop : (start + window + 2 * context) * hop + 2 * self.reach]),
             "target": torch.from_numpy(padded[span]),
-            "first": torch.tensor(padded[span.start - 1] if start else 0.0),  # the sample before the crop
+            "history": torch.from_numpy(history),  # the samples before the crop its first inputs read
+            "predictor": torch.from_numpy(predictor),  # the period predictor's coefficients (period.py)
             "pitch": torch.tensor(note.pitch),
             "frame_mask": torch.from_numpy(((frame_index >= 0) & (frame_index < frames)).astype(np.float32)),
         }
@@ -82,11 +91,25 @@ def hold_starts(config, window_frames, count=HELD_OUT_CROPS):
 
 def crop_nll(model, batch):
     """Mean μ-law cross-entropy (nats per sample) of the decoder on a batch of crops."""
-    channels = model_config(model).decoder.output.mulaw_channels
-    target = batch["target"]
-    previous = mulaw_quantize(torch.cat([batch["first"][:, None], target[:, :-1]], dim=1), channels)
+    config = model_config(model)
+    previous, target = decoder_pairs(config, batch)
     params = model(batch["encoder_input"], previous, batch["pitch"], batch["frame_mask"])
-    return mulaw_loss(params, target, channels)
+    return mulaw_loss(params, target, config.decoder.output.mulaw_channels)
+
+
+def decoder_pairs(config, batch):
+    """(what the decoder reads, what it predicts) on a batch of crops: the samples shifted right by
+    one, μ-law quantized, and the samples; or with a period predictor, the excitation model's
+    inputs and the residual the period leaves (vocoders.wavenet.excitation.training_pairs)."""
+    channels = config.decoder.output.mulaw_channels
+    target = batch["target"]
+    if not config.period_prediction:
+        return mulaw_quantize(torch.cat([batch["history"], target[:, :-1]], dim=1), channels), target
+    hop = config.encoder.hop
+    frames = target.shape[1] // hop + 1  # the frame before the crop's first, then the crop's
+    return training_pairs(torch.cat([batch["history"], target], dim=1),
+                          batch["predictor"][:, None].expand(-1, frames, -1), excitation=config.decoder.excitation,
+                          hop=hop, channels=channels)
 
 
 def model_config(model):
@@ -111,9 +134,10 @@ class AutoencoderTask(Task):
         encoder = sum(p.numel() for p in model.encoder.parameters())
         decoder = sum(p.numel() for p in model.decoder.parameters())
         config = self.model_config
+        period = f", period predictor over {config.period_order} lags" if config.period_prediction else ""
         return (f"{KIND}: encoder {encoder:,} + decoder {decoder:,} parameters, codes of {config.encoder.code_dim} "
                 f"every {config.encoder.hop} samples, decoder receptive field {config.decoder.stack.receptive_field} "
-                f"samples; {len(self.dataset):,} training notes, {len(self.held_out.notes)} held-out notes scored")
+                f"samples{period}; {len(self.dataset):,} training notes, {len(self.held_out.notes)} held-out notes scored")
 
     def loss(self, model, batch):
         nll = crop_nll(model, batch)

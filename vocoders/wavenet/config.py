@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from tts.errors import TTSError
 
 OUTPUTS = ("mulaw", "mol")
+# a predictor's longest reach: linear prediction from a mel is 16 to 24, but the NSynth decoder's
+# period predictor (music.nsynth.period) reaches a low note's whole period back
+MAX_ORDER = 2048
 
 
 @dataclass
@@ -64,7 +67,7 @@ class ExcitationConfig:
     e[t] = x[t] - p[t] of the pre-emphasized signal x, from x[t - 1], p[t] and e[t - 1], or from
     e[t - 1] alone (ExcitNet, Song et al. 2019)."""
 
-    lpc_order: int = 0  # 0: a plain WaveNet on the waveform; 16 to 24: the excitation model
+    lpc_order: int = 0  # 0: a plain WaveNet on the waveform; 16 to 24: the excitation model (the order of its predictor)
     preemphasis: float = 0.85  # x[t] = s[t] - α s[t - 1]; generation de-emphasizes
     lag_window_hz: float = 50.0  # Gaussian lag window: widens the formants' bandwidth, keeps filters stable
     # also read a sine at the frame F0 (0 where unvoiced, tts.source.sine_source) per sample: a cue
@@ -106,9 +109,9 @@ class WaveNetConfig:
             raise TTSError("excitation.reads_signal=false needs an excitation model (excitation.lpc_order > 0)")
         if self.excitation.lpc_order and self.output.kind != "mulaw":
             raise TTSError("an excitation WaveNet (excitation.lpc_order > 0) needs output.kind mulaw")
-        if not 0 <= self.excitation.lpc_order <= 64 or not 0 <= self.excitation.preemphasis < 1:
+        if not 0 <= self.excitation.lpc_order <= MAX_ORDER or not 0 <= self.excitation.preemphasis < 1:
             raise TTSError(
-                f"excitation.lpc_order must be in 0..64 and preemphasis in [0, 1), got "
+                f"excitation.lpc_order must be in 0..{MAX_ORDER} and preemphasis in [0, 1), got "
                 f"{self.excitation.lpc_order}, {self.excitation.preemphasis}"
             )
         for name in ("layers", "cycle", "residual_channels", "gate_channels", "skip_channels"):

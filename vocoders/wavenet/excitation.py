@@ -11,6 +11,9 @@ x[t - 1] and p[t] are the true signal's (or, with noise injection, a past made a
 own draws would make it). Generation (kernel.py) runs the same arithmetic per
 sample and de-emphasizes: s[t] = x[t] + α s[t - 1].
 
+The predictor need not be the mel's: `training_pairs` takes any frame coefficients, and the NSynth
+decoder (music.nsynth.period) runs this same path with a period predictor.
+
 Before an utterance's first sample is silence: s and x are 0, and e is the μ-law level nearest 0
 (the quantized residual of silence), in training and in generation alike.
 """
@@ -18,7 +21,7 @@ Before an utterance's first sample is silence: s and x are 0, and e is the μ-la
 import numpy as np
 import torch
 
-from tts.lpc import lpc_from_mel, lpc_predict, lpc_synthesize, preemphasize
+from tts.lpc import lpc_from_mel, lpc_predict, lpc_synthesize, preemphasize, used_lags
 from vocoders.wavenet.mulaw import mulaw_compand, mulaw_expand, mulaw_quantize
 
 
@@ -60,11 +63,16 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
     noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection)."""
     order = excitation.lpc_order
     x = preemphasize(audio, excitation.preemphasis)[:, 1:]  # from time -(order + 1): drops the one s that had no past
-    per_sample = torch.cat([coefficients[:, :1], coefficients[:, 1:].repeat_interleave(hop, dim=1)], dim=1)
     clean = x[:, order:]  # x[-1] .. x[N - 1]
     if noise is not None:
-        x = torch.cat([x[:, :order], clean + _injected(clean, x, per_sample, noise, channels)], dim=1)
-    prediction = lpc_predict(x, per_sample)  # p[-1] .. p[N - 1], from the (noisy) past
+        x = torch.cat([x[:, :order], clean + _injected(clean, x, _per_sample(coefficients, hop), noise, channels)], dim=1)
+    # a period predictor (music.nsynth.period) weighs 4 of its hundreds of lags: only those are computed
+    lags = used_lags(coefficients)
+    if not len(lags):  # no prediction at all
+        prediction = torch.zeros_like(clean)
+    else:
+        reach = int(lags[-1]) + 1
+        prediction = lpc_predict(x[:, order - reach :], _per_sample(coefficients[..., lags], hop), lags)  # p[-1] .. p[N - 1]
     now = x[:, order:]
     inputs = [mulaw_compand(mulaw_quantize((now - prediction)[:, :-1], channels), channels)]
     if excitation.reads_signal:
@@ -72,6 +80,12 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
     if excitation.f0_source:
         inputs.append(source[:, -(now.shape[1] - 1) :])  # the sine at t itself, t = 0 .. N - 1
     return torch.stack(inputs, dim=-1), (clean - prediction)[:, 1:]
+
+
+def _per_sample(coefficients, hop):
+    """Frame coefficients [batch, 1 + frames, k] as one row per sample from x[-1]: the frame before
+    the segment's for x[-1], then each frame's for its `hop` samples."""
+    return torch.cat([coefficients[:, :1], coefficients[:, 1:].repeat_interleave(hop, dim=1)], dim=1)
 
 
 def _injected(clean, x, per_sample, levels, channels):

@@ -5,6 +5,7 @@
     for chunk in generator.stream(mel, 3):
         play(chunk)
     wav = generator.generate([mel], primes=[known])[0]   # known samples first, then what follows them
+    wav = generator.generate([mel], predictors=[coefficients])[0]   # an excitation model's own predictor
 
 Utterances run chunk by chunk (`chunk_frames` frames at a time): the model computes a chunk's
 conditioning for every layer once, at frame rate with `context` frames of margin, and upsamples it
@@ -89,11 +90,9 @@ class WaveNetGenerator:
         self.hop = model.upsampler.factor
         self.context = model.upsampler.context
         self.device = model.input.weight.device
-        if self.config.excitation.lpc_order and getattr(model, "spec", None) is None:
-            raise TTSError("an excitation WaveNet needs model.spec, the FeatureSpec its mels follow (set when loaded)")
 
-    def generate(self, mels, speakers=None, *, f0s=None, primes=None, temperature=1.0, voiced_temperature=None,
-                 seed=0, chunk_frames=CHUNK_FRAMES):
+    def generate(self, mels, speakers=None, *, f0s=None, primes=None, predictors=None, temperature=1.0,
+                 voiced_temperature=None, seed=0, chunk_frames=CHUNK_FRAMES):
         """One float32 waveform of frames * hop samples per mel [frames, n_mels].
 
         speakers: one per mel, each an index or an {index: weight} mix (None for a single-speaker
@@ -102,23 +101,26 @@ class WaveNetGenerator:
         temperature of voiced frames (None: `temperature` everywhere), as LPCNet samples voiced
         speech colder so that its periods stay clean and unvoiced noise keeps its spread. primes:
         one waveform in [-1, 1] (or None) per mel, the utterance's first samples, known (at most
-        frames * hop of them; not for an excitation model). seed: an int for every utterance, or
-        one per utterance."""
+        frames * hop of them; not for an excitation model). predictors: an excitation model's
+        predictor coefficients [frames, order], one per mel, in place of the linear prediction
+        from the mel (the NSynth decoder's period predictor, music.nsynth.period); None: from the
+        mel, which needs model.spec. seed: an int for every utterance, or one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        chunks = self._chunks(mels, speakers, f0s, primes, seed, chunk_frames, temperature=temperature,
+        chunks = self._chunks(mels, speakers, f0s, primes, predictors, seed, chunk_frames, temperature=temperature,
                               voiced_temperature=voiced_temperature)
         for chunk in chunks:
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
 
-    def stream(self, mel, speaker=None, *, f0=None, prime=None, temperature=1.0, voiced_temperature=None, seed=0,
-               chunk_frames=CHUNK_FRAMES):
+    def stream(self, mel, speaker=None, *, f0=None, prime=None, predictor=None, temperature=1.0,
+               voiced_temperature=None, seed=0, chunk_frames=CHUNK_FRAMES):
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
-        concatenation is generate([mel], [speaker], f0s=[f0], primes=[prime], ...)[0]."""
+        concatenation is generate([mel], [speaker], f0s=[f0], primes=[prime], predictors=[predictor], ...)[0]."""
         f0s = None if f0 is None else [f0]
-        chunks = self._chunks([mel], [speaker], f0s, [prime], seed, chunk_frames, temperature=temperature,
+        predictors = None if predictor is None else [predictor]
+        chunks = self._chunks([mel], [speaker], f0s, [prime], predictors, seed, chunk_frames, temperature=temperature,
                               voiced_temperature=voiced_temperature)
         return (chunk[0] for chunk in chunks)
 
@@ -132,9 +134,33 @@ class WaveNetGenerator:
 
     def coefficients(self, mel):
         """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
+        if getattr(self.model, "spec", None) is None:
+            raise TTSError("an excitation WaveNet predicts from the mel with model.spec, the FeatureSpec its mels "
+                           "follow (set when loaded); without one, pass its predictors")
         return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
 
-    def _chunks(self, mels, speakers, f0s, primes, seed, chunk_frames, *, temperature, voiced_temperature):
+    def _predictors(self, mels, predictors):
+        """Each utterance's predictor coefficients [frames, order] (float32), checked; None for a
+        plain WaveNet."""
+        order = self.config.excitation.lpc_order
+        if not order:
+            if predictors is not None:
+                raise TTSError("this WaveNet has no predictor (excitation.lpc_order 0); pass predictors=None")
+            return None
+        if predictors is None:
+            return [self.coefficients(mel) for mel in mels]
+        if len(predictors) != len(mels):
+            raise TTSError(f"got {len(predictors)} predictors for {len(mels)} mels; pass one per mel")
+        checked = []
+        for index, (mel, predictor) in enumerate(zip(mels, predictors)):
+            predictor = np.ascontiguousarray(predictor, dtype=np.float32)
+            if predictor.shape != (len(mel), order) or not np.all(np.isfinite(predictor)):
+                raise TTSError(f"predictor {index} must be finite values of shape ({len(mel)}, {order}), "
+                               f"got shape {predictor.shape}")
+            checked.append(predictor)
+        return checked
+
+    def _chunks(self, mels, speakers, f0s, primes, predictors, seed, chunk_frames, *, temperature, voiced_temperature):
         """Checks the inputs now, then returns an iterator of {utterance index: its next samples},
         one per chunk, over the utterances still running."""
         mels = [self._mel(mel, index) for index, mel in enumerate(mels)]
@@ -156,7 +182,9 @@ class WaveNetGenerator:
         else:
             temperatures = [np.where(f0 > 0, voiced_temperature, temperature) for f0 in f0s]
         primes = self._primes(mels, primes)
-        return self._run(mels, speakers, sources, temperatures, primes, _seeds(seed, len(mels)), chunk_frames)
+        predictors = self._predictors(mels, predictors)
+        return self._run(mels, speakers, sources, temperatures, primes, predictors, _seeds(seed, len(mels)),
+                         chunk_frames)
 
     def _primes(self, mels, primes):
         """Each utterance's known first samples as the model hears them (float32; empty for none), checked."""
@@ -195,14 +223,13 @@ class WaveNetGenerator:
             checked.append(f0)
         return checked
 
-    def _run(self, mels, speakers, sources, temperatures, primes, seeds, chunk_frames):
+    def _run(self, mels, speakers, sources, temperatures, primes, coefficients, seeds, chunk_frames):
         rings = kernel.new_rings(self.net, len(mels))
         previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
         frames = [len(mel) for mel in mels]
         excitation = self.config.excitation
         if excitation.lpc_order:
             states = kernel.new_excitation_states(self.net, len(mels), excitation.lpc_order)
-            coefficients = [self.coefficients(mel) for mel in mels]
 
         def conditions(first):
             """{utterance: its conditioning} for the chunk starting at frame `first`."""
