@@ -112,9 +112,8 @@ class NoteDecoder:
     def decode(self, codes, pitches, *, temperature=1.0, seed=0):
         """One float32 waveform of frames * hop samples per codes array, decoded as one batch."""
         inputs = [self.conditioning(c, p) for c, p in zip(codes, pitches, strict=True)]
-        predictors = [self.predictor(len(i), p) for i, p in zip(inputs, pitches)]
-        return self.generator.generate(inputs, predictors=predictors if self.config.period_prediction else None,
-                                       temperature=temperature, seed=seed)
+        predictors = [self.predictor(len(i), p) for i, p in zip(inputs, pitches)] if self.config.period_prediction else None
+        return self.generator.generate(inputs, predictors=predictors, temperature=temperature, seed=seed)
 
     def stream(self, codes, pitch, *, temperature=1.0, seed=0):
         """Chunks whose concatenation is decode([codes], [pitch], ...)[0]."""

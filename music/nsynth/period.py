@@ -1,7 +1,7 @@
 """The decoder's period predictor: a long-term (pitch) predictor, as CELP speech codecs use.
 
 A pitched note repeats every period P = sample_rate / f0 samples, so s[t] ≈ g · s[t - P]. The
-decoder runs as an excitation model (vocoders.wavenet.excitation, with no pre-emphasis) whose
+decoder runs as an excitation model (vocoders.wavenet.excitation, on the pre-emphasized note) whose
 predictor is this one instead of linear prediction from a mel: it reads s[t - 1], the prediction
 p[t] and the last residual, and predicts only what the period leaves, e[t] = s[t] - p[t]. A plain
 decoder had to find the period on its own when it sampled its own output, and after thousands of
@@ -27,7 +27,9 @@ def order_for(lowest_pitch, sample_rate):
 
 def period_samples(pitch, sample_rate):
     """Samples per period of MIDI note `pitch` (fractional pitches glide between notes)."""
-    return sample_rate / (440.0 * 2.0 ** ((pitch - 69.0) / 12.0))
+    import librosa
+
+    return sample_rate / float(librosa.midi_to_hz(pitch))
 
 
 def period_coefficients(pitch, *, order, sample_rate, gain):
