@@ -5,7 +5,8 @@ at 16 kHz, pinned to one CPU core, in one run.
 Every model has its default config and random weights (speed does not depend on them):
 - autoencoder: decoding 4-second notes from codes (music.nsynth.codec.NoteDecoder), batch 1 and
   batch 4 (four notes at once: the kernel's utterances share the one core), and batch 1 of a decoder
-  without the period predictor (music.nsynth.period), to show what the predictor costs;
+  with the period predictor alone (music.nsynth.period, no codes' envelope) and of one with no
+  predictor at all, to show what the predictor costs;
 - music WaveNet: --seconds of new audio (music.raw.generate), batch 1; and batch 4 through the
   vocoder generator (four streams at once);
 - LSTM: --lstm-seconds of new audio, batch 1 (it steps in torch: slow, so it generates less).
@@ -51,14 +52,18 @@ def best_rtf(make, audio_seconds, repeats):
 
 
 def autoencoder_rows(repeats):
-    """The default decoder (period predictor, period.py) at batch 1 and 4, and one without the
-    predictor at batch 1: what the predictor's lags cost per sample."""
+    """The default decoder (the codes' envelope cascaded with the period predictor) at batch 1 and
+    4, and at batch 1 one with the period's alone and one without a predictor: what the
+    predictor's lags cost per sample."""
     rows = {}
-    for name, config, batches in (("autoencoder decoder", AutoencoderConfig(), (1, 4)),
-                                  ("decoder without period predictor", AutoencoderConfig(period_prediction=False), (1,))):
+    for name, config, batches in (
+        ("autoencoder decoder", AutoencoderConfig(), (1, 4)),
+        ("decoder with the period predictor alone", AutoencoderConfig(envelope_mels=0), (1,)),
+        ("decoder without a predictor", AutoencoderConfig(period_prediction=False, envelope_mels=0), (1,)),
+    ):
         decoder = NoteDecoder(WaveNetAutoencoder(config).eval())
         frames = int(NOTE_SECONDS * SAMPLE_RATE) // config.encoder.hop
-        codes = np.random.default_rng(0).standard_normal((frames, config.encoder.code_dim)).astype(np.float32)
+        codes = np.random.default_rng(0).standard_normal((frames, config.code_size)).astype(np.float32)
         decoder.decode([codes[:2]], [60])  # compiles the kernel
         for batch in batches:
             rows[f"{name}, batch {batch}"] = best_rtf(
@@ -102,9 +107,9 @@ def main():
     rows = {**autoencoder_rows(args.repeats), **music_rows(args.seconds, args.lstm_seconds, args.repeats)}
     print(f"audio-rate music generation at {SAMPLE_RATE} Hz on one core (CPU {core}), best of {args.repeats} "
           f"({platform.processor() or platform.machine()}, torch {torch.__version__})")
-    print(f"{'model':<36} {'RTF':>7} {'x real time':>12}")
+    print(f"{'model':<48} {'RTF':>7} {'x real time':>12}")
     for name, rtf in rows.items():
-        print(f"{name:<36} {rtf:>7.3f} {1 / rtf:>12.2f}")
+        print(f"{name:<48} {rtf:>7.3f} {1 / rtf:>12.2f}")
     print(json.dumps({"benchmark": "music_audio_generation", "sample_rate": SAMPLE_RATE, "rtf": rows}))
 
 

@@ -15,6 +15,8 @@ def tiny_autoencoder_config(*, pitch_conditioning=True, preemphasis=0.85):
         pitch_conditioning=pitch_conditioning,
         period_prediction=pitch_conditioning,  # the period comes from the pitch
         preemphasis=preemphasis,
+        # the codes' envelope rides on the predictor, so the plain decoder has neither
+        envelope_mels=4 if pitch_conditioning else 0, envelope_order=8,
     )
 
 
@@ -23,7 +25,8 @@ TINY_AUTOENCODER_OVERRIDES = [
     "model.encoder.hop=64", "model.decoder.stack.layers=4", "model.decoder.stack.cycle=4",
     "model.decoder.stack.residual_channels=8", "model.decoder.stack.gate_channels=16",
     "model.decoder.stack.skip_channels=8", "model.decoder.conditioning.upsample_scales=[4, 4, 4]",
+    "model.envelope_mels=4", "model.envelope_order=8",
 ]
-TINY_NSYNTH_TRAINING = ["train.batch_size=4", "train.warmup_steps=0", "train.lr=0.03", "train.eval_every=50",
+TINY_NSYNTH_TRAINING = ["train.batch_size=4", "train.warmup_steps=0", "train.lr=0.01", "train.eval_every=50",
                         "train.checkpoint_every=50", "train.progress_bar=false", "data.window=512",
                         "data.held_out_notes=4"]

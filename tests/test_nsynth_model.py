@@ -9,6 +9,7 @@ from music.nsynth.autoencoder import WaveNetAutoencoder
 from music.nsynth.codec import NoteDecoder, encode, morph, pitch_weights
 from music.nsynth.config import AutoencoderConfig, EncoderConfig
 from music.nsynth.encoder import encode_audio, frames_of
+from music.nsynth.envelope import frame_envelopes
 from music.nsynth.models import load_autoencoder
 from music.nsynth.task import LoadedNote, NoteCrops
 from nsynth_model_fixtures import tiny_autoencoder_config
@@ -68,11 +69,13 @@ def test_a_training_crop_sees_what_encoding_the_whole_note_gives(model, rng, sta
     inside = (frames >= 0) & (frames < 30)
     assert item["frame_mask"].tolist() == inside.astype(float).tolist()
     torch.testing.assert_close(codes[torch.from_numpy(inside)], whole[frames[inside]], rtol=0, atol=1e-6)
-    np.testing.assert_array_equal(item["target"].numpy(), np.pad(audio, (0, 20))[start * 64 : (start + 8) * 64])
-    history = len(item["history"])
-    assert history == model.config.period_order + 2  # what the period predictor's first inputs reach back to
-    before = np.concatenate([np.zeros(history, np.float32), audio])[start * 64 : start * 64 + history]
-    np.testing.assert_array_equal(item["history"].numpy(), before)
+    history = model.config.predictor_order + 2  # what the predictor's first inputs reach back to
+    signal = np.concatenate([np.zeros(history, np.float32), audio, np.zeros(20, np.float32)])
+    np.testing.assert_array_equal(item["signal"].numpy(), signal[start * 64 : (start + 8) * 64 + history])
+    # the envelopes of the same frames, silence beyond the note
+    in_silence = np.pad(audio, (64 * 4, 64 * 16))
+    expected = frame_envelopes(model.config, in_silence, 64 * (start + 1), 8 + 2 * 3)
+    np.testing.assert_allclose(item["envelope"].numpy(), expected, rtol=0, atol=1e-5)
 
 
 def test_generation_is_conditioned_exactly_as_training_is(model, rng):
@@ -81,7 +84,8 @@ def test_generation_is_conditioned_exactly_as_training_is(model, rng):
     audio = tone(rng, 12 * 64)
     item = NoteCrops([LoadedNote("n", audio, 60)], model.config, window_frames=12, starts=[0])[0]
     with torch.no_grad():
-        condition = model.decoder_input(model.encoder(item["encoder_input"][None]), torch.tensor([60]))
+        codes = torch.cat([model.encoder(item["encoder_input"][None]), item["envelope"][None]], dim=-1)
+        condition = model.decoder_input(codes, torch.tensor([60]))
         training = model.decoder.conditioning(condition, frame_mask=item["frame_mask"][None], context=model.context)
     decoder = NoteDecoder(model)
     generation = decoder.generator.conditioning(decoder.conditioning(encode(model, audio), 60))
@@ -102,12 +106,13 @@ def test_morph_ends_are_the_two_notes_decoded(model, rng):
 
 def test_decoding_checks_codes_and_pitch(model):
     decoder = NoteDecoder(model)
-    with pytest.raises(TTSError, match=r"shape \[frames, 4\], got shape \(5, 3\)"):
+    with pytest.raises(TTSError, match=r"shape \[frames, 8\], got shape \(5, 3\)"):
         decoder.decode([np.zeros((5, 3))], [60])
     with pytest.raises(TTSError, match="decodes at a pitch"):
-        decoder.decode([np.zeros((5, 4))], [None])
+        decoder.decode([np.zeros((5, 8))], [None])
     with pytest.raises(TTSError, match="MIDI note in 0..127"):
-        decoder.decode([np.zeros((5, 4))], [128])
+        decoder.decode([np.zeros((5, 8))], [128])
+    # the unpitched tiny model has no envelope: codes of its 4 learnt values
     unpitched = NoteDecoder(WaveNetAutoencoder(tiny_autoencoder_config(pitch_conditioning=False)).eval())
     with pytest.raises(TTSError, match="no pitch conditioning"):
         unpitched.decode([np.zeros((5, 4))], [60])
@@ -128,6 +133,6 @@ def test_the_decoders_hop_must_be_the_encoders():
 def test_the_bundled_autoencoder_loads_and_decodes():
     """The shipped checkpoint fits the code's model (a changed config would stop `tts nsynth` at once)."""
     model = load_autoencoder()
-    codes = np.zeros((2, model.config.encoder.code_dim), np.float32)
+    codes = np.zeros((2, model.config.code_size), np.float32)
     wav = NoteDecoder(model).decode([codes], [60])[0]
     assert wav.shape == (2 * model.config.encoder.hop,) and np.all(np.isfinite(wav))

@@ -8,7 +8,7 @@ import torch
 from music.nsynth.autoencoder import WaveNetAutoencoder
 from music.nsynth.codec import NoteDecoder, encode
 from music.nsynth.period import mean_pitch, order_for, period_coefficients, period_samples
-from music.nsynth.task import LoadedNote, NoteCrops, decoder_pairs
+from music.nsynth.task import LoadedNote, NoteCrops
 from nsynth_model_fixtures import tiny_autoencoder_config
 from tts.errors import TTSError
 from tts.lpc import lpc_predict
@@ -17,6 +17,7 @@ from vocoders.wavenet.mulaw import mulaw_encode
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 RATE = 16000
+QUIET = -5.75  # a log-mel level whose excitation scale keeps a random decoder's greedy path within [-1, 1]
 
 
 def harmonic_tone(pitch, seconds=0.5, harmonics=(1.0, 0.5, 0.3, 0.2, 0.1, 0.05)):
@@ -79,21 +80,24 @@ def model():
 
 @pytest.mark.parametrize("preemphasis", [0.0, 0.85])
 def test_the_kernel_decodes_as_the_decoder_trains(preemphasis, rng):
-    """Teacher-forced on a note, the numba kernel's output params at every sample, period predictor
-    (and pre-emphasis) included, equal the PyTorch decoder's on the training path (decoder_pairs)
-    to 1e-4."""
+    """Teacher-forced on a note, the numba kernel's output params at every sample, predictor (the
+    codes' envelope cascaded with the period) and pre-emphasis included, equal the PyTorch
+    decoder's on the training path to 1e-4."""
     model = random_model(preemphasis)
     audio = harmonic_tone(62, seconds=12 * 64 / RATE) * 0.6 + 0.01 * rng.standard_normal(12 * 64).astype(np.float32)
     item = NoteCrops([LoadedNote("n", audio, 62)], model.config, window_frames=12, starts=[0])[0]
     batch = {key: value[None] for key, value in item.items()}
     with torch.no_grad():
-        inputs, _ = decoder_pairs(model.config, batch)
-        expected = model(batch["encoder_input"], inputs, batch["pitch"], batch["frame_mask"])[0].numpy()
+        expected = model(batch["encoder_input"], batch["envelope"], batch["signal"], batch["pitch"], batch["period"],
+                         batch["frame_mask"])[0][0].numpy()
     decoder = NoteDecoder(model)
-    condition = decoder.conditioning(encode(model, audio), 62)
+    codes = encode(model, audio)
+    condition = decoder.conditioning(codes, 62)
+    coefficients, scales = decoder.predictor(codes, 62)
+    assert np.all(np.abs(scales - 1) > 0.1) and np.ptp(scales) > 0  # scales that matter, frame by frame
     fast = kernel.teacher_forced_excitation(
-        decoder.generator.net, audio, decoder.generator.conditioning(condition), decoder.predictor(12, 62),
-        np.zeros(0, np.float32), 64,
+        decoder.generator.net, audio, decoder.generator.conditioning(condition), coefficients,
+        np.zeros(0, np.float32), 64, scales,
     )
     assert np.abs(expected).max() > 0.1
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-4)
@@ -109,16 +113,20 @@ def test_greedy_decoding_draws_what_the_decoder_predicts_of_its_own_output():
         for weight in (decoder.head[1].weight, decoder.head[3].weight, decoder.mel_projection.weight, decoder.input.weight):
             weight.mul_(10.0)
     codes = encode(model, harmonic_tone(62, seconds=12 * 64 / RATE))
+    envelope = slice(model.config.encoder.code_dim, None)
+    codes[:, envelope] = QUIET  # a flat, quiet envelope: the tone's own rings a random decoder up to the clip
     decoder = NoteDecoder(model)
     wav = decoder.decode([codes], [62], temperature=0)[0]
     assert np.abs(wav).max() < 1  # not clipped: the kernel's own output, which training reads back
     item = NoteCrops([LoadedNote("n", wav, 62)], model.config, window_frames=12, starts=[0])[0]
     item["encoder_input"] = NoteCrops([LoadedNote("n", harmonic_tone(62, seconds=12 * 64 / RATE), 62)], model.config,
                                       window_frames=12, starts=[0])[0]["encoder_input"]
+    item["envelope"][:] = QUIET
     batch = {key: value[None] for key, value in item.items()}
     with torch.no_grad():
-        inputs, residual = decoder_pairs(model.config, batch)
-        params = model(batch["encoder_input"], inputs, batch["pitch"], batch["frame_mask"])[0].numpy()
+        params, residual = model(batch["encoder_input"], batch["envelope"], batch["signal"], batch["pitch"],
+                                 batch["period"], batch["frame_mask"])
+        params = params[0].numpy()
     classes = mulaw_encode(residual[0], 256).numpy()
     assert len(np.unique(classes)) >= 3  # not a constant path
     top_two = np.sort(params, axis=1)[:, -2:]
@@ -130,13 +138,19 @@ def test_greedy_decoding_draws_what_the_decoder_predicts_of_its_own_output():
 def test_the_generator_checks_the_predictors_it_is_given(model):
     generator = NoteDecoder(model).generator
     condition = np.zeros((5, model.config.conditioning_dim), np.float32)
-    order = model.config.period_order
+    order = model.config.predictor_order
     with pytest.raises(TTSError, match=rf"predictor 0 must be finite values of shape \(5, {order}\), got shape \(5, 3\)"):
         generator.generate([condition], predictors=[np.zeros((5, 3))])
     with pytest.raises(TTSError, match="got 2 predictors for 1 mels"):
         generator.generate([condition], predictors=[np.zeros((5, order))] * 2)
     with pytest.raises(TTSError, match="without one, pass its predictors"):
         generator.generate([condition])
+    with pytest.raises(TTSError, match=r"excitation scales 0 must be 5 finite values > 0 \(one per frame\), got shape \(4,\)"):
+        generator.generate([condition], predictors=[np.zeros((5, order))], scales=[np.ones(4)])
+    with pytest.raises(TTSError, match="must be 5 finite values > 0"):
+        generator.generate([condition], predictors=[np.zeros((5, order))], scales=[np.zeros(5)])
+    with pytest.raises(TTSError, match="come with the predictors they were made for"):
+        generator.generate([condition], scales=[np.ones(5)])
     plain = WaveNetAutoencoder(tiny_autoencoder_config(pitch_conditioning=False))
     with pytest.raises(TTSError, match="has no predictor"):
         NoteDecoder(plain).generator.generate([np.zeros((5, 4), np.float32)], predictors=[np.zeros((5, 1))])

@@ -38,7 +38,7 @@ def _register_train(group):
 def _register_encode(group):
     parser = group.add_parser(
         "encode", help="encode a sound into codes (.npy)",
-        description="Write the codes of a sound: float32 [frames, code_dim], one frame per hop samples (512 at 16 kHz "
+        description="Write the codes of a sound: float32 [frames, code_size], one frame per hop samples (512 at 16 kHz "
         "by default). Any rate and channel count is read: it is mixed to mono and resampled. Long files are encoded "
         "in windows, with the same result as one pass. The note's pitch, which decoding needs, is printed.",
     )

@@ -1,13 +1,14 @@
 """Encoding, decoding and morphing sounds with a trained autoencoder: what `tts nsynth
 encode|decode|morph` and the demo tab run.
 
-    codes = encode(model, wav)                                 # [frames, code_dim]
+    codes = encode(model, wav)                                 # [frames, code_size]
     wav = NoteDecoder(model).decode([codes], [60])[0]
     sweep = morph(model, wav_a, wav_b, [0, 0.5, 1], pitches=(60, 60))
 
 Decoding is the vocoder's fast generation (vocoders.wavenet.generate.WaveNetGenerator and its
 numba kernel) run on the decoder, with the codes (and the pitch one-hot) where it reads a mel and
-the period predictor at the pitch (period.py) where an excitation vocoder predicts from the mel.
+the codes' envelope cascaded with the period predictor at the pitch (envelope.py, period.py) where
+an excitation vocoder predicts from the mel.
 """
 
 import numpy as np
@@ -15,6 +16,7 @@ import torch
 
 from music.nsynth.config import PITCHES
 from music.nsynth.encoder import encode_audio
+from music.nsynth.envelope import note_envelopes
 from music.nsynth.period import note_predictor
 from tts.audio import load, normalize_peak, rms_dbfs
 from tts.errors import TTSError
@@ -40,9 +42,12 @@ def read_sound(path, *, sample_rate):
 
 
 def encode(model, wav):
-    """Codes [frames, code_dim] (float32) of a waveform: one per encoder.hop samples, the last
-    frame padded with silence."""
-    return encode_audio(model.encoder, torch.as_tensor(wav, dtype=torch.float32)).numpy()
+    """Codes [frames, code_size] (float32) of a waveform: one per encoder.hop samples, the last
+    frame padded with silence; each the encoder's learnt values, then the frame's envelope."""
+    learnt = encode_audio(model.encoder, torch.as_tensor(wav, dtype=torch.float32)).numpy()
+    if not model.config.envelope_mels:
+        return learnt
+    return np.concatenate([learnt, note_envelopes(model.config, np.asarray(wav, np.float32), len(learnt))], axis=1)
 
 
 def pitch_hz(wav, sample_rate):
@@ -81,12 +86,12 @@ class NoteDecoder:
 
     def conditioning(self, codes, pitch):
         """The decoder's input frames [frames, conditioning_dim] (numpy) of codes [frames,
-        code_dim] at `pitch`: a MIDI note, 128 weights (a morph), or None for a model without pitch
+        code_size] at `pitch`: a MIDI note, 128 weights (a morph), or None for a model without pitch
         conditioning."""
         codes = np.asarray(codes, dtype=np.float32)
-        code_dim = self.config.encoder.code_dim
-        if codes.ndim != 2 or codes.shape[1] != code_dim or not np.all(np.isfinite(codes)):
-            raise TTSError(f"codes must be finite values of shape [frames, {code_dim}], got shape {codes.shape}")
+        code_size = self.config.code_size
+        if codes.ndim != 2 or codes.shape[1] != code_size or not np.all(np.isfinite(codes)):
+            raise TTSError(f"codes must be finite values of shape [frames, {code_size}], got shape {codes.shape}")
         if not self.config.pitch_conditioning:
             if pitch is not None:
                 raise TTSError("this autoencoder has no pitch conditioning; decode without a pitch")
@@ -102,24 +107,33 @@ class NoteDecoder:
         with torch.no_grad():
             return self.model.decoder_input(torch.from_numpy(codes)[None], pitch)[0].numpy()
 
-    def predictor(self, frames, pitch):
-        """The period predictor's coefficients [frames, order] at `pitch` (period.py), the same in
-        every frame; None for a decoder without one. Call after `conditioning`, which checks the pitch."""
-        if not self.config.period_prediction:
+    def predictor(self, codes, pitch):
+        """(the decoder's predictor coefficients [frames, predictor_order], its excitation scales
+        [frames] or None) of codes [frames, code_size] at `pitch`: the codes' envelope cascaded with
+        the period predictor (envelope.py, period.py); None for a plain decoder. Call after
+        `conditioning`, which checks both."""
+        if not self.config.predictor_order:
             return None
-        return np.ascontiguousarray(np.broadcast_to(note_predictor(self.config, pitch), (frames, self.config.period_order)))
+        with torch.no_grad():
+            coefficients, scales = self.model.predictor(torch.as_tensor(np.asarray(codes, np.float32))[None],
+                                                        torch.from_numpy(note_predictor(self.config, pitch))[None])
+        return np.ascontiguousarray(coefficients[0].numpy()), None if scales is None else scales[0].numpy()
 
     def decode(self, codes, pitches, *, temperature=1.0, seed=0):
         """One float32 waveform of frames * hop samples per codes array, decoded as one batch."""
         inputs = [self.conditioning(c, p) for c, p in zip(codes, pitches, strict=True)]
-        predictors = [self.predictor(len(i), p) for i, p in zip(inputs, pitches)] if self.config.period_prediction else None
-        return self.generator.generate(inputs, predictors=predictors, temperature=temperature, seed=seed)
+        if not self.config.predictor_order:
+            return self.generator.generate(inputs, temperature=temperature, seed=seed)
+        coefficients, scales = zip(*(self.predictor(c, p) for c, p in zip(codes, pitches)))
+        return self.generator.generate(inputs, predictors=coefficients, scales=None if scales[0] is None else scales,
+                                       temperature=temperature, seed=seed)
 
     def stream(self, codes, pitch, *, temperature=1.0, seed=0):
         """Chunks whose concatenation is decode([codes], [pitch], ...)[0]."""
         condition = self.conditioning(codes, pitch)
-        return self.generator.stream(condition, predictor=self.predictor(len(condition), pitch),
-                                     temperature=temperature, seed=seed)
+        coefficients, scale = self.predictor(codes, pitch) or (None, None)
+        return self.generator.stream(condition, predictor=coefficients, scale=scale, temperature=temperature,
+                                     seed=seed)
 
 
 def mixed_codes(codes_a, codes_b, mix):

@@ -26,7 +26,7 @@ class EncoderConfig:
     cycle: int = 10  # dilations 1, 2, ..., 2**(cycle-1), then again
     kernel_size: int = 3  # centred: sees the past and the future alike
     channels: int = 32
-    code_dim: int = 16  # NSynth's 16 values per code
+    code_dim: int = 8  # learnt values per code: with the 8 envelope bands, NSynth's 16 values
     hop: int = 512  # samples per code: 32 ms at 16 kHz
 
     def __post_init__(self):
@@ -65,12 +65,19 @@ class AutoencoderConfig:
     # the decoder predicts only what the period leaves (period.py): e[t] = s[t] - gain · s[t - P] at
     # the pitch's period P; needs pitch_conditioning, as the period comes from the pitch
     period_prediction: bool = True
-    period_gain: float = 0.995  # below 1, so what sampling adds to one period fades over the next ones
+    # below 1, so what sampling adds to one period fades over the next ones: the loop raises
+    # independent draws by 1 / sqrt(1 - gain²), 5 times at 0.98 (10 times at 0.995: BENCHMARKS.md)
+    period_gain: float = 0.98
     lowest_pitch: int = 21  # the predictor holds periods down to this MIDI note (A0: 582 samples at 16 kHz)
     # with period prediction, the decoder models x[t] = s[t] - α s[t - 1] and generation de-emphasizes,
     # so the white part of its draws comes out with a falling spectrum, as notes have (LPCNet's choice;
     # without it, early decoders' notes had centroids near 3 kHz whatever the input: BENCHMARKS.md)
     preemphasis: float = 0.85
+    # each code ends with the frame's log-mel in this many bands, after the encoder's learnt values
+    # (envelope.py), and the decoder's predictor filters by that envelope's LPC of envelope_order
+    # before the period: timbre that follows the codes (0: learnt values alone, no envelope filter)
+    envelope_mels: int = 8
+    envelope_order: int = 16
     sample_rate: int = SAMPLE_RATE
 
     def __post_init__(self):
@@ -85,10 +92,13 @@ class AutoencoderConfig:
         if not 0 < self.period_gain <= 1 or not 0 <= self.lowest_pitch < PITCHES or not 0 <= self.preemphasis < 1:
             raise TTSError(f"period_gain must be in (0, 1], lowest_pitch a MIDI note and preemphasis in [0, 1), got "
                            f"{self.period_gain}, {self.lowest_pitch}, {self.preemphasis}")
+        if self.envelope_mels < 0 or not 1 <= self.envelope_order <= 64:
+            raise TTSError(f"envelope_mels must be >= 0 and envelope_order in 1..64, got {self.envelope_mels}, "
+                           f"{self.envelope_order}")
         # derived, never set by hand
         self.decoder.conditioning.n_mels = self.conditioning_dim
-        self.decoder.excitation = ExcitationConfig(lpc_order=self.period_order,
-                                                   preemphasis=self.preemphasis if self.period_prediction else 0.0)
+        self.decoder.excitation = ExcitationConfig(lpc_order=self.predictor_order,
+                                                   preemphasis=self.preemphasis if self.predictor_order else 0.0)
 
     @property
     def period_order(self):
@@ -96,9 +106,19 @@ class AutoencoderConfig:
         return order_for(self.lowest_pitch, self.sample_rate) if self.period_prediction else 0
 
     @property
+    def predictor_order(self):
+        """Coefficients of the decoder's whole predictor: the envelope's cascaded with the period's."""
+        return self.envelope_order * bool(self.envelope_mels) + self.period_order
+
+    @property
+    def code_size(self):
+        """Values per code: the encoder's learnt ones, then the envelope's bands."""
+        return self.encoder.code_dim + self.envelope_mels
+
+    @property
     def conditioning_dim(self):
         """Values per frame the decoder reads: the code, then the pitch one-hot."""
-        return self.encoder.code_dim + PITCHES * self.pitch_conditioning
+        return self.code_size + PITCHES * self.pitch_conditioning
 
 
 @dataclass

@@ -114,14 +114,14 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
     reconstructions and morphs to out_dir."""
     from music.nsynth.task import spread
 
-    rate, hop, code_dim = model.config.sample_rate, model.config.encoder.hop, model.config.encoder.code_dim
+    rate, hop, code_size = model.config.sample_rate, model.config.encoder.hop, model.config.code_size
     test = read_split(corpus, "test")
     chosen = spread(test, notes)
     inputs = [leveled(load_note(example, sample_rate=rate)) for example in chosen]
     codes = [encode(model, wav) for wav in inputs]
     pitches = [example.pitch if model.config.pitch_conditioning else None for example in chosen]
     outputs = NoteDecoder(model).decode(codes, pitches, seed=seed)
-    baseline = [mel_baseline(wav, rate, bands=code_dim, hop=hop) for wav in inputs]
+    baseline = [mel_baseline(wav, rate, bands=code_size, hop=hop) for wav in inputs]
     is_pitched = pitched(inputs, chosen, rate)
     for example, wav, output in list(zip(chosen, inputs, outputs))[:EXAMPLES_SAVED]:
         save(out_dir / f"{example.id}-input.wav", wav, rate)
@@ -129,7 +129,7 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
     return {
         "notes": len(chosen),
         "instruments": len({example.instrument for example in chosen}),
-        "code": f"{code_dim} values every {hop} samples",
+        "code": f"{code_size} values every {hop} samples",
         "autoencoder": reconstruction_figures(outputs, inputs, chosen, is_pitched, rate),
         "baseline_mel_griffin_lim": reconstruction_figures(baseline, inputs, chosen, is_pitched, rate),
         "morph": morph_figures(model, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir),

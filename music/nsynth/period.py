@@ -58,7 +58,9 @@ def mean_pitch(weights):
 
 def note_predictor(config, pitch):
     """The period predictor [config.period_order] of an AutoencoderConfig at `pitch`: a MIDI note,
-    or a morph's pitch weights [128]."""
+    or a morph's pitch weights [128]; empty for a config without period prediction."""
+    if not config.period_prediction:
+        return np.zeros(0, np.float32)
     pitch = mean_pitch(pitch) if np.ndim(pitch) else float(pitch)
     return period_coefficients(pitch, order=config.period_order, sample_rate=config.sample_rate,
                                gain=config.period_gain)

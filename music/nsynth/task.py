@@ -3,8 +3,9 @@ held-out evaluations), on an NSynth-layout corpus (music.nsynth.corpus).
 
 An item is a random frame-aligned crop of a training note: the decoder predicts the crop's samples
 (μ-law cross-entropy, teacher-forced), conditioned on the codes the encoder makes of the note
-around it. Held out: the test split's instruments, none of which is in training; every
-train.eval_every steps a fixed spread of its notes is scored on one fixed crop each.
+around it (its learnt values and the frames' envelopes). Held out: the test split's instruments,
+none of which is in training; every train.eval_every steps a fixed spread of its notes is scored
+on one fixed crop each.
 """
 
 import dataclasses
@@ -18,14 +19,14 @@ from music.nsynth.autoencoder import KIND, WaveNetAutoencoder, decoder_context
 from music.nsynth.codec import leveled
 from music.nsynth.corpus import NOTE_OFF_SECONDS, load_note, read_split
 from music.nsynth.encoder import frames_of
+from music.nsynth.envelope import frame_envelopes
 from music.nsynth.period import note_predictor
 from tts.audio import rms_dbfs
 from tts.errors import TTSError
 from tts.training import Task
 from tts.training.stage import run_stage, shows_bars
 from vocoders.wavenet.distributions import mulaw_loss
-from vocoders.wavenet.excitation import history_samples, training_pairs
-from vocoders.wavenet.mulaw import mulaw_quantize
+from vocoders.wavenet.excitation import history_samples
 
 HELD_OUT_CROPS = 4  # per held-out note, spread over its hold: the sound itself, not its release and silence
 
@@ -62,22 +63,27 @@ class NoteCrops(Dataset):
             start = min(self.starts[index % len(self.starts)], last)
         else:  # np.random: seeded per item by the loop (tts.training.sampler), so resume repeats it exactly
             start = int(np.random.randint(0, last + 1))
-        # the note in silence: `context` frames and the encoder's reach of zeros before it, and after
-        # its last (zero-padded) frame enough for any window
-        margin = context * hop + self.reach
-        padded = np.zeros(margin + (max(frames, window) + context) * hop + self.reach, np.float32)
+        # the note in silence: `context` frames, the encoder's reach and the envelope's window (a
+        # hop) of zeros before it, and after its last (zero-padded) frame enough for any window
+        lead = self.reach + hop
+        margin = context * hop + lead
+        padded = np.zeros(margin + (max(frames, window) + context) * hop + lead, np.float32)
         padded[margin : margin + len(note.audio)] = note.audio
         span = slice(margin + start * hop, margin + (start + window) * hop)
         frame_index = np.arange(start - context, start + window + context)
         past = note.audio[max(start * hop - self.history, 0) : start * hop]
         history = np.zeros(self.history, np.float32)  # silence before the note
         history[self.history - len(past) :] = past
-        predictor = note_predictor(self.config, note.pitch) if self.config.period_prediction else np.zeros(0, np.float32)
+        period = note_predictor(self.config, note.pitch)
+        # the envelopes of the crop's frames and of `context` frames either side, as its codes
+        envelope = frame_envelopes(self.config, padded, span.start - context * hop, window + 2 * context)
         return {
-            "encoder_input": torch.from_numpy(padded[start * hop : (start + window + 2 * context) * hop + 2 * self.reach]),
-            "target": torch.from_numpy(padded[span]),
-            "history": torch.from_numpy(history),  # the samples before the crop its first inputs read
-            "predictor": torch.from_numpy(predictor),  # the period predictor's coefficients (period.py)
+            "encoder_input": torch.from_numpy(padded[hop + start * hop : hop + (start + window + 2 * context) * hop
+                                                     + 2 * self.reach]),
+            # the samples before the crop its first inputs read, then the crop's
+            "signal": torch.from_numpy(np.concatenate([history, padded[span]])),
+            "period": torch.from_numpy(period),  # the period predictor's coefficients (period.py)
+            "envelope": torch.from_numpy(envelope),  # the end of each code (envelope.py)
             "pitch": torch.tensor(note.pitch),
             "frame_mask": torch.from_numpy(((frame_index >= 0) & (frame_index < frames)).astype(np.float32)),
         }
@@ -91,25 +97,9 @@ def hold_starts(config, window_frames, count=HELD_OUT_CROPS):
 
 def crop_nll(model, batch):
     """Mean μ-law cross-entropy (nats per sample) of the decoder on a batch of crops."""
-    config = model_config(model)
-    previous, target = decoder_pairs(config, batch)
-    params = model(batch["encoder_input"], previous, batch["pitch"], batch["frame_mask"])
-    return mulaw_loss(params, target, config.decoder.output.mulaw_channels)
-
-
-def decoder_pairs(config, batch):
-    """(what the decoder reads, what it predicts) on a batch of crops: the samples shifted right by
-    one, μ-law quantized, and the samples; or with a period predictor, the excitation model's
-    inputs and the residual the period leaves (vocoders.wavenet.excitation.training_pairs)."""
-    channels = config.decoder.output.mulaw_channels
-    target = batch["target"]
-    if not config.period_prediction:
-        return mulaw_quantize(torch.cat([batch["history"], target[:, :-1]], dim=1), channels), target
-    hop = config.encoder.hop
-    frames = target.shape[1] // hop + 1  # the frame before the crop's first, then the crop's
-    return training_pairs(torch.cat([batch["history"], target], dim=1),
-                          batch["predictor"][:, None].expand(-1, frames, -1), excitation=config.decoder.excitation,
-                          hop=hop, channels=channels)
+    params, target = model(batch["encoder_input"], batch["envelope"], batch["signal"], batch["pitch"],
+                           batch["period"], batch["frame_mask"])
+    return mulaw_loss(params, target, model_config(model).decoder.output.mulaw_channels)
 
 
 def model_config(model):
@@ -135,7 +125,9 @@ class AutoencoderTask(Task):
         decoder = sum(p.numel() for p in model.decoder.parameters())
         config = self.model_config
         period = f", period predictor over {config.period_order} lags" if config.period_prediction else ""
-        return (f"{KIND}: encoder {encoder:,} + decoder {decoder:,} parameters, codes of {config.encoder.code_dim} "
+        if config.envelope_mels:
+            period += f", codes ending in a {config.envelope_mels}-band envelope (order-{config.envelope_order} LPC)"
+        return (f"{KIND}: encoder {encoder:,} + decoder {decoder:,} parameters, codes of {config.code_size} "
                 f"every {config.encoder.hop} samples, decoder receptive field {config.decoder.stack.receptive_field} "
                 f"samples{period}; {len(self.dataset):,} training notes, {len(self.held_out.notes)} held-out notes scored")
 

@@ -12,7 +12,9 @@ own draws would make it). Generation (kernel.py) runs the same arithmetic per
 sample and de-emphasizes: s[t] = x[t] + α s[t - 1].
 
 The predictor need not be the mel's: `training_pairs` takes any frame coefficients, and the NSynth
-decoder (music.nsynth.period) runs this same path with a period predictor.
+decoder (music.nsynth) runs this same path with the codes' envelope and a period predictor. It
+also draws its excitation normalized per frame (`scale`: e[t] / g, g the envelope's residual
+level), so that the level of what it draws follows its codes and generation multiplies g back.
 
 Before an utterance's first sample is silence: s and x are 0, and e is the μ-law level nearest 0
 (the quantized residual of silence), in training and in generation alike.
@@ -53,14 +55,17 @@ def frame_coefficients(mel, excitation, spec):
     ).coefficients
 
 
-def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None):
+def training_pairs(audio, coefficients, *, excitation, hop, channels, source=None, noise=None, scale=None):
     """(inputs [batch, N, excitation.inputs], target excitation [batch, N]) for a segment of N samples.
 
     audio [batch, history + N]: `history_samples` of the past (zeros before an utterance), then
     the segment; coefficients [batch, N / hop + 1, order]: the frame before the segment's first
     (it predicts x[-1], whose excitation is the first e[t - 1]), then the segment's frames;
     source [batch, history + N]: the sine at F0 over the same samples, for an f0_source model;
-    noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection)."""
+    noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection);
+    scale [batch, N / hop + 1]: per frame, as the coefficients, what the excitation is divided by
+    (read and predicted), for a model that draws it normalized and generation multiplies back
+    (music.nsynth.envelope); None: 1."""
     order = excitation.lpc_order
     x = preemphasize(audio, excitation.preemphasis)[:, 1:]  # from time -(order + 1): drops the one s that had no past
     clean = x[:, order:]  # x[-1] .. x[N - 1]
@@ -74,12 +79,13 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
         reach = int(lags[-1]) + 1
         prediction = lpc_predict(x[:, order - reach :], _per_sample(coefficients[..., lags], hop), lags)  # p[-1] .. p[N - 1]
     now = x[:, order:]
-    inputs = [mulaw_compand(mulaw_quantize((now - prediction)[:, :-1], channels), channels)]
+    divisor = 1.0 if scale is None else _per_sample(scale[..., None], hop)[..., 0]
+    inputs = [mulaw_compand(mulaw_quantize(((now - prediction) / divisor)[:, :-1], channels), channels)]
     if excitation.reads_signal:
         inputs = [mulaw_compand(now[:, :-1], channels), mulaw_compand(prediction[:, 1:], channels)] + inputs
     if excitation.f0_source:
         inputs.append(source[:, -(now.shape[1] - 1) :])  # the sine at t itself, t = 0 .. N - 1
-    return torch.stack(inputs, dim=-1), (clean - prediction)[:, 1:]
+    return torch.stack(inputs, dim=-1), ((clean - prediction) / divisor)[:, 1:]
 
 
 def _per_sample(coefficients, hop):

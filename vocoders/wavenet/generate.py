@@ -91,7 +91,7 @@ class WaveNetGenerator:
         self.context = model.upsampler.context
         self.device = model.input.weight.device
 
-    def generate(self, mels, speakers=None, *, f0s=None, primes=None, predictors=None, temperature=1.0,
+    def generate(self, mels, speakers=None, *, f0s=None, primes=None, predictors=None, scales=None, temperature=1.0,
                  voiced_temperature=None, seed=0, chunk_frames=CHUNK_FRAMES):
         """One float32 waveform of frames * hop samples per mel [frames, n_mels].
 
@@ -103,25 +103,29 @@ class WaveNetGenerator:
         one waveform in [-1, 1] (or None) per mel, the utterance's first samples, known (at most
         frames * hop of them; not for an excitation model). predictors: an excitation model's
         predictor coefficients [frames, order], one per mel, in place of the linear prediction
-        from the mel (the NSynth decoder's period predictor, music.nsynth.period); None: from the
-        mel, which needs model.spec. seed: an int for every utterance, or one per utterance."""
+        from the mel (the NSynth decoder's, music.nsynth); None: from the mel, which needs
+        model.spec. scales: with predictors, one [frames] per mel of what each frame's drawn
+        excitation is multiplied by, for a model trained on excitation normalized per frame
+        (music.nsynth.envelope); None: 1. seed: an int for every utterance, or one per utterance."""
         mels = list(mels)
         pieces = [[] for _ in mels]
-        chunks = self._chunks(mels, speakers, f0s, primes, predictors, seed, chunk_frames, temperature=temperature,
-                              voiced_temperature=voiced_temperature)
+        chunks = self._chunks(mels, speakers, f0s, primes, (predictors, scales), seed, chunk_frames,
+                              temperature=temperature, voiced_temperature=voiced_temperature)
         for chunk in chunks:
             for item, samples in chunk.items():
                 pieces[item].append(samples)
         return [np.concatenate(p) if p else np.zeros(0, np.float32) for p in pieces]
 
-    def stream(self, mel, speaker=None, *, f0=None, prime=None, predictor=None, temperature=1.0,
+    def stream(self, mel, speaker=None, *, f0=None, prime=None, predictor=None, scale=None, temperature=1.0,
                voiced_temperature=None, seed=0, chunk_frames=CHUNK_FRAMES):
         """Yields float32 chunks of chunk_frames * hop samples (the last may be shorter) whose
-        concatenation is generate([mel], [speaker], f0s=[f0], primes=[prime], predictors=[predictor], ...)[0]."""
+        concatenation is generate([mel], [speaker], f0s=[f0], primes=[prime], predictors=[predictor],
+        scales=[scale], ...)[0]."""
         f0s = None if f0 is None else [f0]
         predictors = None if predictor is None else [predictor]
-        chunks = self._chunks([mel], [speaker], f0s, [prime], predictors, seed, chunk_frames, temperature=temperature,
-                              voiced_temperature=voiced_temperature)
+        scales = None if scale is None else [scale]
+        chunks = self._chunks([mel], [speaker], f0s, [prime], (predictors, scales), seed, chunk_frames,
+                              temperature=temperature, voiced_temperature=voiced_temperature)
         return (chunk[0] for chunk in chunks)
 
     def conditioning(self, mel, speaker=None, *, start=0, stop=None):
@@ -139,16 +143,18 @@ class WaveNetGenerator:
                            "follow (set when loaded); without one, pass its predictors")
         return np.ascontiguousarray(frame_coefficients(mel, self.config.excitation, self.model.spec).numpy())
 
-    def _predictors(self, mels, predictors):
-        """Each utterance's predictor coefficients [frames, order] (float32), checked; None for a
-        plain WaveNet."""
+    def _predictors(self, mels, predictors, scales):
+        """Each utterance's (predictor coefficients [frames, order], excitation scales [frames]),
+        float32 and checked; None for a plain WaveNet."""
         order = self.config.excitation.lpc_order
         if not order:
-            if predictors is not None:
+            if predictors is not None or scales is not None:
                 raise TTSError("this WaveNet has no predictor (excitation.lpc_order 0); pass predictors=None")
             return None
+        if scales is not None and predictors is None:
+            raise TTSError("excitation scales come with the predictors they were made for; pass both")
         if predictors is None:
-            return [self.coefficients(mel) for mel in mels]
+            return [(self.coefficients(mel), np.ones(len(mel), np.float32)) for mel in mels]
         if len(predictors) != len(mels):
             raise TTSError(f"got {len(predictors)} predictors for {len(mels)} mels; pass one per mel")
         checked = []
@@ -158,6 +164,21 @@ class WaveNetGenerator:
                 raise TTSError(f"predictor {index} must be finite values of shape ({len(mel)}, {order}), "
                                f"got shape {predictor.shape}")
             checked.append(predictor)
+        return list(zip(checked, self._scales(mels, scales), strict=True))
+
+    @staticmethod
+    def _scales(mels, scales):
+        if scales is None:
+            return [np.ones(len(mel), np.float32) for mel in mels]
+        if len(scales) != len(mels):
+            raise TTSError(f"got {len(scales)} excitation scales for {len(mels)} mels; pass one per mel")
+        checked = []
+        for index, (mel, scale) in enumerate(zip(mels, scales)):
+            scale = np.ascontiguousarray(scale, dtype=np.float32)
+            if scale.shape != (len(mel),) or not np.all(np.isfinite(scale)) or np.any(scale <= 0):
+                raise TTSError(f"excitation scales {index} must be {len(mel)} finite values > 0 (one per frame), "
+                               f"got shape {scale.shape}")
+            checked.append(scale)
         return checked
 
     def _chunks(self, mels, speakers, f0s, primes, predictors, seed, chunk_frames, *, temperature, voiced_temperature):
@@ -182,7 +203,7 @@ class WaveNetGenerator:
         else:
             temperatures = [np.where(f0 > 0, voiced_temperature, temperature) for f0 in f0s]
         primes = self._primes(mels, primes)
-        predictors = self._predictors(mels, predictors)
+        predictors = self._predictors(mels, *predictors)
         return self._run(mels, speakers, sources, temperatures, primes, predictors, _seeds(seed, len(mels)),
                          chunk_frames)
 
@@ -223,13 +244,14 @@ class WaveNetGenerator:
             checked.append(f0)
         return checked
 
-    def _run(self, mels, speakers, sources, temperatures, primes, coefficients, seeds, chunk_frames):
+    def _run(self, mels, speakers, sources, temperatures, primes, predictors, seeds, chunk_frames):
         rings = kernel.new_rings(self.net, len(mels))
         previous = [np.float32(0.0)] * len(mels)  # the input before sample 0 is silence
         frames = [len(mel) for mel in mels]
         excitation = self.config.excitation
         if excitation.lpc_order:
             states = kernel.new_excitation_states(self.net, len(mels), excitation.lpc_order)
+            sparse = [(*kernel.sparse_predictor(c), scales) for c, scales in predictors]
 
         def conditions(first):
             """{utterance: its conditioning} for the chunk starting at frame `first`."""
@@ -244,10 +266,11 @@ class WaveNetGenerator:
             out = np.empty(len(condition), np.float32)
             if excitation.lpc_order:
                 first = start // self.hop
+                lags, weights, scales = sparse[item]
+                span = slice(first, first + chunk_frames)
                 kernel.generate_excitation_chunk(
-                    self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition,
-                    coefficients[item][first : first + chunk_frames], sources[item][start : start + len(out)],
-                    self.hop, out,
+                    self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition, lags,
+                    weights[span], scales[span], sources[item][start : start + len(out)], self.hop, out,
                 )
                 np.clip(out, -1.0, 1.0, out=out)
             else:

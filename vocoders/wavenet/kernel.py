@@ -327,16 +327,24 @@ def _compand(net, value):
     return companded if value >= ZERO else -companded
 
 
+def sparse_predictor(coefficients):
+    """(lags, coefficients [frames, len(lags)]) of predictor coefficients [frames, order]: the lags
+    (a[k - 1]'s indices k - 1) that some frame weighs, and their coefficients, which is all the
+    kernel reads. A period predictor (music.nsynth) weighs a few dozen of its hundreds of lags; a
+    dense one keeps them all, and skipping a weight of zero changes no sum."""
+    lags = np.flatnonzero(np.any(coefficients != 0, axis=0))
+    return lags, np.ascontiguousarray(coefficients[:, lags])
+
+
 @numba.njit(cache=True, error_model="numpy")
-def _excitation_inputs(net, state, coefficients, frame, source, inputs):
-    """p[t] from the frame's coefficients and the history in `state`; fills the network's inputs
-    (x[t - 1] and p[t] when it reads the signal, e[t - 1], companded, then `source`, the sine at
-    F0, when it reads one) and
-    returns p[t]."""
-    order = coefficients.shape[1]
+def _excitation_inputs(net, state, lags, coefficients, frame, source, inputs):
+    """p[t] from the frame's coefficients at `lags` (sparse_predictor) and the history in `state`;
+    fills the network's inputs (x[t - 1] and p[t] when it reads the signal, e[t - 1], companded,
+    then `source`, the sine at F0, when it reads one) and returns p[t]."""
+    order = len(state) - 2
     prediction = ZERO
-    for k in range(order):
-        prediction += coefficients[frame, k] * state[k]
+    for j in range(len(lags)):
+        prediction += coefficients[frame, j] * state[lags[j]]
     slot = 0
     if net.reads_signal:
         inputs[0] = _compand(net, state[0])
@@ -370,40 +378,50 @@ def _mulaw_level(net, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condition, coefficients, source, hop, out):
+def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condition, lags, coefficients, scales,
+                              source, hop, out):
     """Samples start .. start + len(out) of one utterance of an excitation model into `out`, from
-    their conditioning [len(out), L, G], the predictor coefficients of their frames [frames,
-    order] (the chunk starts on a frame), the sampling temperature of each of the utterance's
-    frames and the sine at F0 [len(out)] (empty for a model without one), updating its rings and
-    `state` in place. The output is
-    not clipped here (generate.py clips it), so a test can recompute every step from it. Like
-    generate_chunk, it releases the GIL."""
+    their conditioning [len(out), L, G], the predictor of their frames (sparse_predictor: its
+    lags and coefficients [frames, len(lags)]; the chunk starts on a frame), what each frame's
+    drawn excitation is multiplied by [frames] (1 unless the model draws it normalized), the
+    sampling temperature of each of the utterance's frames and the sine at F0 [len(out)] (empty
+    for a model without one), updating its rings and `state` in place. The output is not clipped
+    here (generate.py clips it), so a test can recompute every step from it. Like generate_chunk,
+    it releases the GIL."""
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
     inputs = np.empty(len(net.input_weight) // len(net.input_bias), np.float32)
     for i in range(len(out)):
-        prediction = _excitation_inputs(net, state, coefficients, i // hop, source[i] if len(source) else ZERO, inputs)
+        prediction = _excitation_inputs(net, state, lags, coefficients, i // hop, source[i] if len(source) else ZERO,
+                                        inputs)
         _step(net, ring, start + i, inputs, condition[i], work, params)
         excitation = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
-        out[i] = _advance(net, state, prediction + excitation, excitation)
+        out[i] = _advance(net, state, prediction + scales[i // hop] * excitation, excitation)
+
+
+def teacher_forced_excitation(net, audio, condition, coefficients, source, hop, scales=None):
+    """An excitation model's output params [T, C] given the true waveform [T] from its first
+    sample, its conditioning [T, L, G], its frames' coefficients [frames, order], its sine at F0
+    (or an empty array) and its frames' excitation scales (None: 1): the incremental path, to
+    check against the model on excitation.training_pairs."""
+    scales = np.ones(len(coefficients), np.float32) if scales is None else np.asarray(scales, np.float32)
+    return _teacher_forced_excitation(net, audio, condition, coefficients.shape[1], *sparse_predictor(coefficients),
+                                      scales, source, hop)
 
 
 @numba.njit(cache=True)
-def teacher_forced_excitation(net, audio, condition, coefficients, source, hop):
-    """An excitation model's output params [T, C] given the true waveform [T] from its first
-    sample, its conditioning [T, L, G], its frames' coefficients and its sine at F0 (or an empty
-    array): the incremental path, to check against the model on excitation.training_pairs."""
+def _teacher_forced_excitation(net, audio, condition, order, lags, coefficients, scales, source, hop):
     ring = np.zeros((net.ring_offsets[-1], len(net.input_bias)), np.float32)
-    state = np.zeros(coefficients.shape[1] + 2, np.float32)
-    state[coefficients.shape[1]] = _mulaw_level(net, ZERO)
+    state = np.zeros(order + 2, np.float32)
+    state[order] = _mulaw_level(net, ZERO)
     work = _workspace(net)
     params = np.empty((len(audio), len(net.head_bias2)), np.float32)
     inputs = np.empty(len(net.input_weight) // len(net.input_bias), np.float32)
-    order = coefficients.shape[1]
     for t in range(len(audio)):
-        prediction = _excitation_inputs(net, state, coefficients, t // hop, source[t] if len(source) else ZERO, inputs)
+        prediction = _excitation_inputs(net, state, lags, coefficients, t // hop, source[t] if len(source) else ZERO,
+                                        inputs)
         _step(net, ring, t, inputs, condition[t], work, params[t])
         x = audio[t] - net.preemphasis * state[order + 1]
-        _advance(net, state, x, _mulaw_level(net, x - prediction))
+        _advance(net, state, x, _mulaw_level(net, (x - prediction) / scales[t // hop]))
         state[order + 1] = audio[t]  # the true s[t], not x + α s[t - 1] rounded
     return params
