@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from music.nsynth.autoencoder import WaveNetAutoencoder
-from music.nsynth.codec import NoteDecoder, encode, morph, pitch_weights
+from music.nsynth.codec import NoteDecoder, encode, mixed_codes, morph, pitch_weights
 from music.nsynth.config import AutoencoderConfig, EncoderConfig
 from music.nsynth.encoder import encode_audio, frames_of
 from music.nsynth.envelope import frame_envelopes
@@ -102,6 +102,18 @@ def test_morph_ends_are_the_two_notes_decoded(model, rng):
     np.testing.assert_array_equal(ends[1], alone_b)
     assert len(ends[0]) == 10 * 64 and not np.array_equal(ends[0], ends[1])
     assert pitch_weights(57, 64, 0.25)[[57, 64]].tolist() == [0.75, 0.25]
+
+
+def test_a_mix_interpolates_learnt_values_and_sums_envelope_magnitudes(rng):
+    a, b = rng.normal(size=(6, 5)).astype(np.float32), rng.normal(size=(7, 5)).astype(np.float32)
+    half = mixed_codes(a, b, 0.25, envelope_mels=2)
+    np.testing.assert_allclose(half[:, :3], 0.75 * a[:, :3] + 0.25 * b[:6, :3], rtol=1e-6)
+    np.testing.assert_allclose(np.exp(half[:, 3:]), 0.75 * np.exp(a[:, 3:]) + 0.25 * np.exp(b[:6, 3:]), rtol=1e-5)
+    # above the log-mels' linear mix (their geometric mean) wherever the two differ
+    assert np.all(half[:, 3:] > 0.75 * a[:, 3:] + 0.25 * b[:6, 3:])
+    np.testing.assert_array_equal(mixed_codes(a, b, 0.0, envelope_mels=2), a)
+    np.testing.assert_array_equal(mixed_codes(a, b, 1.0, envelope_mels=2), b[:6])
+    np.testing.assert_allclose(mixed_codes(a, b, 0.25), 0.75 * a + 0.25 * b[:6], rtol=1e-6)
 
 
 def test_decoding_checks_codes_and_pitch(model):

@@ -3,6 +3,7 @@ kernel decodes with it exactly as the decoder trains with it."""
 
 import numpy as np
 import pytest
+import scipy.signal
 import torch
 
 from music.nsynth.autoencoder import WaveNetAutoencoder
@@ -11,7 +12,7 @@ from music.nsynth.period import mean_pitch, order_for, period_coefficients, peri
 from music.nsynth.task import LoadedNote, NoteCrops
 from nsynth_model_fixtures import tiny_autoencoder_config
 from tts.errors import TTSError
-from tts.lpc import lpc_predict
+from tts.lpc import deemphasize, lpc_predict, lpc_synthesize
 from vocoders.wavenet import kernel
 from vocoders.wavenet.mulaw import mulaw_encode
 
@@ -109,6 +110,7 @@ def test_greedy_decoding_draws_what_the_decoder_predicts_of_its_own_output():
     would sum a random decoder's steady draws up to the clip (pre-emphasis agrees teacher-forced above)."""
     model = random_model(preemphasis=0.0)
     decoder = model.decoder
+    decoder.config.excitation.dc_pole = 0.0  # the blocker changes x below 20 Hz, which training's residual never sees
     with torch.no_grad():  # a greedy path that changes class along the note and stays within [-1, 1]
         for weight in (decoder.head[1].weight, decoder.head[3].weight, decoder.mel_projection.weight, decoder.input.weight):
             weight.mul_(10.0)
@@ -133,6 +135,34 @@ def test_greedy_decoding_draws_what_the_decoder_predicts_of_its_own_output():
     decided = top_two[:, 1] - top_two[:, 0] > 1e-3  # near-ties can go either way on 1e-6 differences
     assert decided.mean() > 0.9
     assert np.array_equal(params.argmax(axis=1)[decided], classes[decided])
+
+
+def test_generation_blocks_the_dc_the_period_loop_would_pile_up():
+    """The decoder's scaled draws pass a DC blocker before the synthesis filter: a decoder that
+    always draws one small class decodes to exactly the cascade's synthesis of those draws blocked
+    (then de-emphasized), which settles; without the blocker the period's loop piles the same draws
+    up (1 / (1 - gain) at DC, 50 at 0.98)."""
+    model = random_model()
+    level = 0.02
+    with torch.no_grad():  # every draw is the μ-law class nearest `level`
+        model.decoder.head[3].weight.zero_()
+        model.decoder.head[3].bias.zero_()
+        model.decoder.head[3].bias[int(mulaw_encode(torch.tensor(level), 256))] = 50.0
+    codes = encode(model, harmonic_tone(62, seconds=24 * 64 / RATE))
+    codes[:, model.config.encoder.code_dim :] = QUIET
+    decoder = NoteDecoder(model)
+    coefficients, scales = decoder.predictor(codes, 62)
+    blocked = decoder.decode([codes], [62], temperature=0)[0]
+    pole = model.config.dc_pole
+    assert pole == pytest.approx(np.exp(-2 * np.pi * 20 / RATE))
+    drawn = decoder.generator.net.mulaw_values[int(mulaw_encode(torch.tensor(level), 256))]
+    draws = np.repeat(scales.astype(np.float64), 64) * drawn
+    expected = deemphasize(lpc_synthesize(scipy.signal.lfilter([1, -1], [1, -pole], draws), coefficients.astype(np.float64), 64),
+                           model.config.preemphasis)
+    np.testing.assert_allclose(blocked, expected, rtol=0, atol=1e-4 * np.abs(expected).max())
+    model.decoder.config.excitation.dc_pole = 0.0
+    piled = NoteDecoder(model).decode([codes], [62], temperature=0)[0]
+    assert np.abs(piled[-256:]).mean() > 10 * np.abs(blocked[-256:]).mean()
 
 
 def test_the_generator_checks_the_predictors_it_is_given(model):

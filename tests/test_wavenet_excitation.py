@@ -176,6 +176,9 @@ def test_an_excitation_model_needs_its_feature_spec_a_mulaw_output_and_its_f0(rn
         WaveNetGenerator(tiny_model()).generate([mel], [0], f0s=[np.zeros(5)])
     with pytest.raises(TTSError, match="mulaw"):
         WaveNetConfig(output=OutputConfig(kind="mol"), excitation=ExcitationConfig(lpc_order=16))
+    for excitation in (ExcitationConfig(dc_pole=0.99), ExcitationConfig(lpc_order=16, dc_pole=1.0)):
+        with pytest.raises(TTSError, match=r"dc_pole must be in \[0, 1\), and set only on an excitation model"):
+            WaveNetConfig(excitation=excitation)
 
 
 def test_a_tiny_excitation_model_learns_one_utterance(tmp_path, rng):

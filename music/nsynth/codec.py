@@ -136,15 +136,26 @@ class NoteDecoder:
                                      seed=seed)
 
 
-def mixed_codes(codes_a, codes_b, mix):
-    """(1 - mix) a + mix b over the frames both have."""
+def mixed_codes(codes_a, codes_b, mix, *, envelope_mels=0):
+    """The codes of a morph over the frames both have: the learnt values (1 - mix) a + mix b, as
+    NSynth interpolates its codes; the last `envelope_mels` (the envelope's log-mel magnitudes) mixed
+    as magnitudes, log((1 - mix) e^a + mix e^b), as summing two sounds mixes their spectra. A linear
+    mix of log-mels is their geometric mean, which dips where either sound is quiet: on the
+    held-out morph pairs, mix 0.5 then decoded duller than both ends on a third of them
+    (BENCHMARKS.md)."""
     frames = min(len(codes_a), len(codes_b))
-    return (1 - mix) * codes_a[:frames] + mix * codes_b[:frames]
+    a, b = codes_a[:frames], codes_b[:frames]
+    mixed = (1 - mix) * a + mix * b
+    if envelope_mels:
+        with np.errstate(divide="ignore"):  # log(0) at the ends: logaddexp then returns the other side exactly
+            mixed[:, -envelope_mels:] = np.logaddexp(np.log1p(-mix) + a[:, -envelope_mels:],
+                                                     np.log(mix) + b[:, -envelope_mels:])
+    return mixed
 
 
 def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, seed=0):
     """The decoded morphs of two sounds, one per mix in `mixes` (0: a, 1: b): their codes mixed
-    linearly, and their pitches' one-hots with them when the model reads pitch."""
+    (mixed_codes), and their pitches' one-hots linearly with them when the model reads pitch."""
     for mix in mixes:
         if not 0 <= mix <= 1:
             raise TTSError(f"a mix must lie in [0, 1], got {mix}")
@@ -153,5 +164,6 @@ def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, 
         pitch_list = [pitch_weights(pitches[0], pitches[1], mix) for mix in mixes]
     else:
         pitch_list = [None] * len(mixes)
-    return NoteDecoder(model).decode([mixed_codes(codes_a, codes_b, m) for m in mixes], pitch_list,
-                                     temperature=temperature, seed=seed)
+    envelope_mels = model.config.envelope_mels
+    codes = [mixed_codes(codes_a, codes_b, mix, envelope_mels=envelope_mels) for mix in mixes]
+    return NoteDecoder(model).decode(codes, pitch_list, temperature=temperature, seed=seed)

@@ -15,6 +15,9 @@ from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, StackC
 
 SAMPLE_RATE = 16000
 PITCHES = 128  # MIDI notes: the decoder's optional pitch one-hot
+# the period predictor's loop raises DC by 1 / (1 - period_gain): generation blocks the draws' DC
+# (vocoders.wavenet.config.ExcitationConfig.dc_pole) at this -3 dB point, below A0's 27.5 Hz
+DC_BLOCK_HZ = 20.0
 
 
 @dataclass
@@ -98,7 +101,14 @@ class AutoencoderConfig:
         # derived, never set by hand
         self.decoder.conditioning.n_mels = self.conditioning_dim
         self.decoder.excitation = ExcitationConfig(lpc_order=self.predictor_order,
-                                                   preemphasis=self.preemphasis if self.predictor_order else 0.0)
+                                                   preemphasis=self.preemphasis if self.predictor_order else 0.0,
+                                                   dc_pole=self.dc_pole)
+
+    @property
+    def dc_pole(self):
+        """R of the DC blocker on the decoder's draws (vocoders.wavenet.config.ExcitationConfig): at
+        DC_BLOCK_HZ with a period predictor, none without."""
+        return math.exp(-2 * math.pi * DC_BLOCK_HZ / self.sample_rate) if self.period_prediction else 0.0
 
     @property
     def period_order(self):

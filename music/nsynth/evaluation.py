@@ -92,7 +92,8 @@ def morph_figures(model, pairs, sample_rate, *, seed, out_dir):
         wav_a, wav_b = (leveled(load_note(note, sample_rate=sample_rate)) for note in (a, b))
         codes_a, codes_b = encode(model, wav_a), encode(model, wav_b)
         pitches = [pitch_weights(a.pitch, b.pitch, mix) if model.config.pitch_conditioning else None for mix in MIXES]
-        outputs = decoder.decode([mixed_codes(codes_a, codes_b, mix) for mix in MIXES], pitches, seed=seed)
+        mixed = [mixed_codes(codes_a, codes_b, mix, envelope_mels=model.config.envelope_mels) for mix in MIXES]
+        outputs = decoder.decode(mixed, pitches, seed=seed)
         centroid_a, centroid_b = spectral_centroid(wav_a, sample_rate), spectral_centroid(wav_b, sample_rate)
         centroids = [spectral_centroid(output, sample_rate) for output in outputs]
         half = centroids[MIXES.index(0.5)]

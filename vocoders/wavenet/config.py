@@ -77,6 +77,13 @@ class ExcitationConfig:
     # network never hears the filtered signal, and a wrong draw cannot come back through the
     # synthesis filter's resonances as an input it never saw in training
     reads_signal: bool = True
+    # generation passes the scaled draws v through a DC blocker, y[t] = v[t] - v[t - 1] + R y[t - 1],
+    # with this R in [0, 1) before the synthesis filter (0: none; 1 - R ≈ 2π f / sample rate for a
+    # -3 dB point f). A period predictor (music.nsynth) loops with gain g, which raises the draws'
+    # slight bias by 1 / (1 - g), 50 at 0.98: a drift below the fundamental then held a third of
+    # decoded notes' energy (BENCHMARKS.md). Training reads true signals and is unchanged. The
+    # vocoder's LPC alone has no such loop.
+    dc_pole: float = 0.0
 
     @property
     def inputs(self):
@@ -114,6 +121,9 @@ class WaveNetConfig:
                 f"excitation.lpc_order must be in 0..{MAX_ORDER} and preemphasis in [0, 1), got "
                 f"{self.excitation.lpc_order}, {self.excitation.preemphasis}"
             )
+        if not 0 <= self.excitation.dc_pole < 1 or (self.excitation.dc_pole and not self.excitation.lpc_order):
+            raise TTSError(f"excitation.dc_pole must be in [0, 1), and set only on an excitation model (lpc_order > 0), "
+                           f"got {self.excitation.dc_pole}")
         for name in ("layers", "cycle", "residual_channels", "gate_channels", "skip_channels"):
             if getattr(self.stack, name) < 1:
                 raise TTSError(f"stack.{name} must be at least 1, got {getattr(self.stack, name)}")

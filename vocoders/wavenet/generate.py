@@ -76,6 +76,7 @@ def extract_net(model):
             log_scale_min=np.float32(config.output.log_scale_min),
             mulaw_values=mulaw_decode(torch.arange(channels), channels).numpy(),
             preemphasis=np.float32(config.excitation.preemphasis if config.excitation.lpc_order else 0.0),
+            dc_pole=np.float32(config.excitation.dc_pole),
             reads_signal=bool(config.excitation.lpc_order and config.excitation.reads_signal),
         )
 

@@ -50,6 +50,7 @@ Net = namedtuple(
         "log_scale_min",  # float32: floor of a logistic's log scale (MOL)
         "mulaw_values",  # [C] float32: the waveform value of each μ-law class (MULAW)
         "preemphasis",  # float32: α of an excitation model (0 for a plain one)
+        "dc_pole",  # float32: R of the DC blocker on an excitation model's draws (0: none)
         "reads_signal",  # bool: an excitation model that reads x[t - 1] and p[t] beside e[t - 1]
     ],
 )
@@ -307,14 +308,16 @@ def teacher_forced(net, previous, condition):
 # The excitation model (excitation.py): per sample, the frame's linear prediction p[t] from the
 # past pre-emphasized output x, the network's draw of the excitation e[t], then x[t] = p[t] + e[t]
 # and de-emphasis s[t] = x[t] + α s[t - 1]. Its state between chunks, per utterance, is one float32
-# array [order + 2]: x[t - 1] .. x[t - order] (newest first), e[t - 1] and s[t - 1].
+# array [order + EXTRA_STATE]: x[t - 1] .. x[t - order] (newest first), e[t - 1], s[t - 1], then the
+# DC blocker's last input and output (the scaled draw before and after it; zero without one).
 ONE = np.float32(1.0)
+EXTRA_STATE = 4
 
 
 def new_excitation_states(net, batch, order):
     """Silence before every utterance: zero history and output, and the excitation the μ-law
     level nearest 0 (with an even number of classes, 0 itself is not one), as training sees it."""
-    states = np.zeros((batch, order + 2), dtype=np.float32)
+    states = np.zeros((batch, order + EXTRA_STATE), dtype=np.float32)
     states[:, order] = _mulaw_level(net, ZERO)
     return states
 
@@ -341,7 +344,7 @@ def _excitation_inputs(net, state, lags, coefficients, frame, source, inputs):
     """p[t] from the frame's coefficients at `lags` (sparse_predictor) and the history in `state`;
     fills the network's inputs (x[t - 1] and p[t] when it reads the signal, e[t - 1], companded,
     then `source`, the sine at F0, when it reads one) and returns p[t]."""
-    order = len(state) - 2
+    order = len(state) - EXTRA_STATE
     prediction = ZERO
     for j in range(len(lags)):
         prediction += coefficients[frame, j] * state[lags[j]]
@@ -359,7 +362,7 @@ def _excitation_inputs(net, state, lags, coefficients, frame, source, inputs):
 @numba.njit(cache=True, error_model="numpy")
 def _advance(net, state, x, excitation):
     """Pushes x[t] and e[t] into the state and returns s[t]."""
-    order = len(state) - 2
+    order = len(state) - EXTRA_STATE
     for k in range(order - 1, 0, -1):
         state[k] = state[k - 1]
     state[0] = x
@@ -396,7 +399,20 @@ def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condi
                                         inputs)
         _step(net, ring, start + i, inputs, condition[i], work, params)
         excitation = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
-        out[i] = _advance(net, state, prediction + scales[i // hop] * excitation, excitation)
+        out[i] = _advance(net, state, prediction + _dc_blocked(net, state, scales[i // hop] * excitation), excitation)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _dc_blocked(net, state, drawn):
+    """The scaled draw through the DC blocker y[t] = v[t] - v[t - 1] + R y[t - 1] (R = net.dc_pole),
+    or as it is without one."""
+    if net.dc_pole == ZERO:
+        return drawn
+    order = len(state) - EXTRA_STATE
+    blocked = drawn - state[order + 2] + net.dc_pole * state[order + 3]
+    state[order + 2] = drawn
+    state[order + 3] = blocked
+    return blocked
 
 
 def teacher_forced_excitation(net, audio, condition, coefficients, source, hop, scales=None):
@@ -412,7 +428,7 @@ def teacher_forced_excitation(net, audio, condition, coefficients, source, hop, 
 @numba.njit(cache=True)
 def _teacher_forced_excitation(net, audio, condition, order, lags, coefficients, scales, source, hop):
     ring = np.zeros((net.ring_offsets[-1], len(net.input_bias)), np.float32)
-    state = np.zeros(order + 2, np.float32)
+    state = np.zeros(order + EXTRA_STATE, np.float32)
     state[order] = _mulaw_level(net, ZERO)
     work = _workspace(net)
     params = np.empty((len(audio), len(net.head_bias2)), np.float32)
