@@ -3,10 +3,11 @@ WaveNet (both the vocoder's numba kernel) and the music WaveNet's LSTM baseline 
 at 16 kHz, pinned to one CPU core, in one run.
 
 Every model has its default config and random weights (speed does not depend on them):
-- autoencoder: decoding 4-second notes from codes (music.nsynth.codec.NoteDecoder), batch 1 and
-  batch 4 (four notes at once: the kernel's utterances share the one core), and batch 1 of a decoder
-  with the period predictor alone (music.nsynth.period, no codes' envelope) and of one with no
-  predictor at all, to show what the predictor costs;
+- autoencoder: decoding 4-second notes from codes (music.nsynth.codec.NoteDecoder, its post-filter
+  included), batch 1 and batch 4 (four notes at once: the kernel's utterances share the one core),
+  and batch 1 without the post-filter (tts.mel_match), of a decoder with the period
+  predictor alone (music.nsynth.period, no codes' envelope) and of one with no predictor at all, to
+  show what each costs;
 - music WaveNet: --seconds of new audio (music.raw.generate), batch 1; and batch 4 through the
   vocoder generator (four streams at once);
 - LSTM: --lstm-seconds of new audio, batch 1 (it steps in torch: slow, so it generates less).
@@ -52,16 +53,17 @@ def best_rtf(make, audio_seconds, repeats):
 
 
 def autoencoder_rows(repeats):
-    """The default decoder (the codes' envelope cascaded with the period predictor) at batch 1 and
-    4, and at batch 1 one with the period's alone and one without a predictor: what the
-    predictor's lags cost per sample."""
+    """The default decoder (the codes' envelope cascaded with the period predictor, then the
+    post-filter) at batch 1 and 4, and at batch 1 without the post-filter, one with the period's
+    alone and one without a predictor: what the post-filter and the predictor's lags cost."""
     rows = {}
-    for name, config, batches in (
-        ("autoencoder decoder", AutoencoderConfig(), (1, 4)),
-        ("decoder with the period predictor alone", AutoencoderConfig(envelope_mels=0), (1,)),
-        ("decoder without a predictor", AutoencoderConfig(period_prediction=False, envelope_mels=0), (1,)),
+    for name, config, batches, match in (
+        ("autoencoder decoder", AutoencoderConfig(), (1, 4), True),
+        ("decoder without the post-filter (--raw)", AutoencoderConfig(), (1,), False),
+        ("decoder with the period predictor alone", AutoencoderConfig(envelope_mels=0), (1,), False),
+        ("decoder without a predictor", AutoencoderConfig(period_prediction=False, envelope_mels=0), (1,), False),
     ):
-        decoder = NoteDecoder(WaveNetAutoencoder(config).eval())
+        decoder = NoteDecoder(WaveNetAutoencoder(config).eval(), match_envelope=match)
         frames = int(NOTE_SECONDS * SAMPLE_RATE) // config.encoder.hop
         codes = np.random.default_rng(0).standard_normal((frames, config.code_size)).astype(np.float32)
         decoder.decode([codes[:2]], [60])  # compiles the kernel

@@ -148,3 +148,23 @@ def test_the_bundled_autoencoder_loads_and_decodes():
     codes = np.zeros((2, model.config.code_size), np.float32)
     wav = NoteDecoder(model).decode([codes], [60])[0]
     assert wav.shape == (2 * model.config.encoder.hop,) and np.all(np.isfinite(wav))
+
+
+def test_noise_injection_moves_the_decoders_past_and_not_its_targets_note(model, rng):
+    """`data.injected_noise`: training reads a past moved by up to that many μ-law levels of the
+    normalized draws (vocoders.wavenet.excitation's arithmetic, tested there); at 0 it is the clean
+    crop's loss exactly, and out of range it is a one-line error."""
+    from music.nsynth.config import NSynthDataConfig
+    from music.nsynth.task import crop_nll
+
+    crops = NoteCrops([LoadedNote("n", tone(rng, 20 * 64), 57)], model.config, window_frames=8, starts=[0, 6])
+    batch = {key: torch.stack([crops[0][key], crops[1][key]]) for key in crops[0]}
+    with torch.no_grad():
+        clean = crop_nll(model, batch)
+        assert crop_nll(model, batch, injected_noise=0.0) == clean
+        torch.manual_seed(1)
+        noisy = crop_nll(model, batch, injected_noise=6.0)
+    assert torch.isfinite(noisy) and noisy != clean
+    for levels in (-1, 64):
+        with pytest.raises(TTSError, match="data.injected_noise must be in"):
+            NSynthDataConfig(injected_noise=levels)

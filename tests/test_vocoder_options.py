@@ -85,3 +85,18 @@ def test_build_voice_refuses_a_malformed_option_before_building(voice_dir, tmp_p
     assert status == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "voice").exists()
+
+
+def test_match_mel_reshapes_the_wavenets_output_to_its_mel_in_render_and_stream(tempered_voice):
+    """`wavenet.match_mel`: each generated frame reshaped to the mel it was given (tts.mel_match),
+    the same in batch and streaming."""
+    from tts.mel_match import MelMatch
+
+    utterance = Voice.load(tempered_voice).synthesize("Hello there.", vocoder="griffinlim").utterances[0]
+    weights = tempered_voice / "wavenet.safetensors"
+    raw = WaveNetVocoder.load(weights).render([utterance])[0]
+    matching = WaveNetVocoder.load(weights, match_mel=True)
+    matched = matching.render([utterance])[0]
+    np.testing.assert_array_equal(matched, MelMatch.match(matching.spec, np.asarray(utterance.mel), raw))
+    assert len(matched) == len(raw) and not np.allclose(matched, raw, atol=1e-3)
+    np.testing.assert_array_equal(np.concatenate(list(matching.stream(utterance, chunk_frames=7))), matched)

@@ -257,30 +257,39 @@ def test_an_excitation_model_trains_on_audio_band_limited_at_the_mels_fmax(tmp_p
     assert spectrum[750] > 0.5 * spectrum[125]
 
 
-def test_noise_injection_moves_the_past_by_the_stated_levels_and_targets_the_clean_signal(rng):
+@pytest.mark.parametrize("scaled", [False, True])
+def test_noise_injection_moves_the_past_by_the_stated_levels_and_targets_the_clean_signal(rng, scaled):
     """LPCNet's noise injection: the excitation the network reads back moves by at most
-    `levels` μ-law levels (rounded to a level), while its target plus the prediction from
-    the noisy past is the clean signal; zero noise is the clean path, to rounding."""
+    `levels` μ-law levels (rounded to a level) of what it draws (normalized per frame, for a
+    model with `scale`, as the NSynth decoder), while its target plus the prediction from the
+    noisy past is the clean signal; zero noise is the clean path, to rounding."""
     levels = 3.0
     excitation = ExcitationConfig(lpc_order=ORDER, preemphasis=0.85)
     wav, mel = speech_like(rng, 12)
     coefficients = frame_coefficients(torch.from_numpy(mel)[None], excitation, SPEC)
     coefficients = torch.cat([coefficients[:, :1], coefficients], dim=1)
+    # a scale that jumps 20-fold between frames: levels must be counted after dividing by it (at
+    # least 1, so that the normalized excitation stays within μ-law's range, as the clean path's does)
+    scale = torch.from_numpy(rng.choice([1.0, 20.0], coefficients.shape[1]).astype(np.float32))[None] if scaled else None
     audio = torch.cat([torch.zeros(1, ORDER + 2), torch.from_numpy(wav)[None]], dim=1)
-    pairs = dict(excitation=excitation, hop=SPEC.hop_length, channels=32)
+    pairs = dict(excitation=excitation, hop=SPEC.hop_length, channels=32, scale=scale)
     clean_inputs, clean_target = training_pairs(audio, coefficients, **pairs)
     silent_inputs, silent_target = training_pairs(
         audio, coefficients, noise=torch.zeros(1, len(wav) + 1), **pairs
     )
     np.testing.assert_allclose(silent_inputs, clean_inputs, rtol=0, atol=1e-5)  # μ-law there and back: rounding
-    np.testing.assert_allclose(silent_target, clean_target, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(silent_target, clean_target, rtol=0, atol=1e-5)
 
     noise = torch.from_numpy(rng.uniform(-1, 1, (1, len(wav) + 1)).astype(np.float32))
     inputs, target = training_pairs(audio, coefficients, noise=noise * levels, **pairs)
     noisy_prediction = mulaw_expand(inputs[0, :, 1], 32)
     clean_x = preemphasize(torch.from_numpy(wav).double(), 0.85).float()
-    np.testing.assert_allclose(target[0] + noisy_prediction, clean_x, rtol=0, atol=1e-5)
+    divisor = 1.0 if scale is None else scale[0, 1:].repeat_interleave(SPEC.hop_length)
+    np.testing.assert_allclose(target[0] * divisor + noisy_prediction, clean_x, rtol=0, atol=1e-5)
     read_back = mulaw_encode(mulaw_expand(inputs[0, :, 2], 32), 32)
     clean_read_back = mulaw_encode(mulaw_expand(clean_inputs[0, :, 2], 32), 32)
     moved = (read_back - clean_read_back).abs()
     assert moved.max() <= levels + 1 and (moved > 0).float().mean() > 0.5
+    if scaled:  # by as many levels where the scale is 20 as where it is 1 (measured: 1.6 and 1.7)
+        read_scale = torch.cat([scale[0, :1], scale[0, 1:].repeat_interleave(SPEC.hop_length)])[:-1]  # e[-1] .. e[N - 2]'s
+        assert all(moved[read_scale == value].float().mean() > 1.0 for value in (1.0, 20.0))

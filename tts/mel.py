@@ -53,16 +53,28 @@ def mel_numpy(wav, spec: FeatureSpec = FeatureSpec()):
     reflect_left, reflect_right = min(left, len(wav) - 1), min(right, len(wav) - 1)
     padded = np.pad(wav, (reflect_left, reflect_right), mode="reflect")
     padded = np.pad(padded, (left - reflect_left, right - reflect_right))
-    window = np.zeros(spec.n_fft)
-    offset = (spec.n_fft - spec.win_length) // 2
-    window[offset : offset + spec.win_length] = np.hanning(spec.win_length + 1)[:-1]  # periodic Hann
+    window = analysis_window(spec)
     n_frames = spec.n_frames(len(wav))
     starts = np.arange(n_frames) * spec.hop_length
     frames = np.stack([padded[s : s + spec.n_fft] for s in starts]) * window
     spectrum = np.fft.rfft(frames, axis=1)
+    return log_mel_of_spectrum(spectrum, spec).astype(np.float32)
+
+
+def analysis_window(spec: FeatureSpec):
+    """[n_fft] float64: a periodic Hann of win_length, centred in n_fft, as mel_numpy windows frames."""
+    window = np.zeros(spec.n_fft)
+    offset = (spec.n_fft - spec.win_length) // 2
+    window[offset : offset + spec.win_length] = np.hanning(spec.win_length + 1)[:-1]  # periodic Hann
+    return window
+
+
+def log_mel_of_spectrum(spectrum, spec: FeatureSpec):
+    """The log-mel (float64) of windowed frames' rfft [..., n_fft // 2 + 1] (complex), as mel_numpy
+    takes it of each frame."""
     magnitude = np.sqrt(spectrum.real**2 + spectrum.imag**2 + MAGNITUDE_EPS)
     mel = magnitude @ mel_filterbank(spec).astype(np.float64).T
-    return _log(np.maximum(mel, spec.log_floor), spec, np.log).astype(np.float32)
+    return _log(np.maximum(mel, spec.log_floor), spec, np.log)
 
 
 class MelSpectrogram(torch.nn.Module):

@@ -95,6 +95,8 @@ def _register_evaluate(group):
     parser.add_argument("--pairs", type=positive_int, default=50, metavar="N", help="note pairs to morph")
     parser.add_argument("--seed", type=non_negative_int, default=0, metavar="N", help="seed of the decoder's draws")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="where the figures are written")
+    parser.add_argument("--raw", action="store_true",
+                        help="the decoder's own output, without reshaping it to the codes' envelope (its post-filter)")
     parser.set_defaults(func=_evaluate)
 
 
@@ -103,6 +105,8 @@ def _generation_arguments(parser):
     parser.add_argument("--temperature", type=non_negative_float, default=1.0, metavar="T",
                         help="softmax temperature of the decoder; 0 takes the most likely sample every time")
     parser.add_argument("--seed", type=non_negative_int, default=0, metavar="N", help="seed of the decoder's draws")
+    parser.add_argument("--raw", action="store_true",
+                        help="the decoder's own output, without reshaping it to the codes' envelope (its post-filter)")
 
 
 def _train(args):
@@ -151,7 +155,7 @@ def _decode(args):
     check_output_path(str(args.output))
     model = load_autoencoder(args.model)
     codes = _read_codes(args.codes)
-    decoder = NoteDecoder(model)
+    decoder = NoteDecoder(model, match_envelope=not args.raw)
     chunks = decoder.stream(codes, args.pitch, temperature=args.temperature, seed=args.seed)
     hop, rate = model.config.encoder.hop, model.config.sample_rate
     with open_wav_writer(str(args.output), rate) as writer, tqdm(
@@ -179,7 +183,8 @@ def _morph(args):
     pitches = (None, None)
     if model.config.pitch_conditioning:
         pitches = _morph_pitches(args.pitch, wavs, args.inputs, rate, estimate_pitch)
-    morphs = morph(model, *wavs, args.mix, pitches=pitches, temperature=args.temperature, seed=args.seed)
+    morphs = morph(model, *wavs, args.mix, pitches=pitches, temperature=args.temperature, seed=args.seed,
+                   match_envelope=not args.raw)
     for path, wav in zip(outputs, morphs):
         save(path, wav, rate)
         print(f"wrote {path}")
@@ -196,7 +201,7 @@ def _evaluate(args):
     model = load_autoencoder(args.model)
     args.out.mkdir(parents=True, exist_ok=True)
     result = evaluate_autoencoder(model, args.corpus, notes=args.notes, pairs=args.pairs, seed=args.seed,
-                                  out_dir=args.out)
+                                  out_dir=args.out, match_envelope=not args.raw)
     table = evaluation_table(result)
     write_text_atomic(args.out / "evaluation.json", json.dumps(result, indent=2) + "\n")
     write_text_atomic(args.out / "evaluation.md", table + "\n")

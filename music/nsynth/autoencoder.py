@@ -66,7 +66,7 @@ class WaveNetAutoencoder(nn.Module):
             return period[:, None].expand(-1, codes.shape[1], -1).float(), None
         return None
 
-    def forward(self, encoder_input, envelope, signal, pitch, period, frame_mask):
+    def forward(self, encoder_input, envelope, signal, pitch, period, frame_mask, noise=None):
         """(decoder output params [batch, frames * hop, channels], the targets they predict
         [batch, frames * hop]) of a span of frames, teacher-forced.
 
@@ -76,18 +76,22 @@ class WaveNetAutoencoder(nn.Module):
         history + frames * hop]: the samples the decoder's inputs reach back to
         (excitation.history_samples), then the span's; period [batch, period_order]: the period
         predictor (period.py); frame_mask [batch, frames + 2 * context]: 0 for frames beyond the
-        note, whose conditioning is zero, as in generation."""
+        note, whose conditioning is zero, as in generation; noise [batch, frames * hop + 1]: μ-law
+        levels to move the past's draws by (noise injection, decoder_pairs), or None."""
         codes = torch.cat([self.encoder(encoder_input), envelope.to(encoder_input.dtype)], dim=-1)
-        previous, target = self.decoder_pairs(codes, signal, period)
+        previous, target = self.decoder_pairs(codes, signal, period, noise)
         params = self.decoder(previous, self.decoder_input(codes, pitch), frame_mask=frame_mask, context=self.context)
         return params, target
 
-    def decoder_pairs(self, codes, signal, period):
+    def decoder_pairs(self, codes, signal, period, noise=None):
         """(what the decoder reads, what it predicts) over a span: the samples shifted right by one,
         μ-law quantized, and the samples; or with a predictor, the excitation model's inputs and
         the residual the predictor leaves, normalized by the envelope's level
         (vocoders.wavenet.excitation.training_pairs), the predictor made of the frame before the
-        span's first and the span's frames."""
+        span's first and the span's frames. With `noise`, the past the decoder reads is moved by
+        that many μ-law levels of its normalized draws, and the target leads back to the true note
+        (LPCNet's noise injection): generation reads back its own imperfect draws, which the period's
+        loop keeps for periods."""
         config, context = self.config, self.context
         channels = config.decoder.output.mulaw_channels
         span = signal.shape[1] - history_samples(config.decoder.excitation)
@@ -96,7 +100,7 @@ class WaveNetAutoencoder(nn.Module):
         hop = config.encoder.hop
         coefficients, scale = self.predictor(codes[:, context - 1 : context + span // hop], period)
         return training_pairs(signal, coefficients, excitation=config.decoder.excitation, hop=hop, channels=channels,
-                              scale=scale)
+                              scale=scale, noise=noise)
 
     @classmethod
     def load(cls, path):

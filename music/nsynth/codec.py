@@ -8,7 +8,13 @@ encode|decode|morph` and the demo tab run.
 Decoding is the vocoder's fast generation (vocoders.wavenet.generate.WaveNetGenerator and its
 numba kernel) run on the decoder, with the codes (and the pitch one-hot) where it reads a mel and
 the codes' envelope cascaded with the period predictor at the pitch (envelope.py, period.py) where
-an excitation vocoder predicts from the mel.
+an excitation vocoder predicts from the mel; then each decoded frame is reshaped to its code's
+envelope (tts.mel_match), as the codes measured it.
+
+That post-filter takes away a spectral tilt of the decoder's own: its draws pass through the codes'
+envelope as an order-16 LPC of 8 bands, but what the WaveNet draws and the period's loop sums
+tilts each note its own way (a near-pure tone decoded up to 2.5 times brighter than its input, a
+breathy flute at 0.7 of it), and the morphs' centroids with them (BENCHMARKS.md).
 """
 
 import numpy as np
@@ -16,10 +22,11 @@ import torch
 
 from music.nsynth.config import PITCHES
 from music.nsynth.encoder import encode_audio
-from music.nsynth.envelope import note_envelopes
+from music.nsynth.envelope import envelope_spec, note_envelopes
 from music.nsynth.period import note_predictor
 from tts.audio import load, normalize_peak, rms_dbfs
 from tts.errors import TTSError
+from tts.mel_match import MelMatch
 from vocoders.wavenet.generate import WaveNetGenerator
 
 SILENCE_DBFS = -70.0  # quieter than this is silence: there is nothing to encode
@@ -77,12 +84,15 @@ def pitch_weights(pitch_a, pitch_b, mix):
 
 
 class NoteDecoder:
-    """Decodes codes to audio with a snapshot of `model`'s decoder."""
+    """Decodes codes to audio with a snapshot of `model`'s decoder, and with codes that carry an
+    envelope, reshapes what it draws to that envelope (tts.mel_match; `match_envelope=False`: the
+    decoder's own output)."""
 
-    def __init__(self, model):
+    def __init__(self, model, *, match_envelope=True):
         self.model = model
         self.config = model.config
         self.generator = WaveNetGenerator(model.decoder)
+        self.match_envelope = match_envelope and bool(model.config.envelope_mels)
 
     def conditioning(self, codes, pitch):
         """The decoder's input frames [frames, conditioning_dim] (numpy) of codes [frames,
@@ -125,15 +135,31 @@ class NoteDecoder:
         if not self.config.predictor_order:
             return self.generator.generate(inputs, temperature=temperature, seed=seed)
         coefficients, scales = zip(*(self.predictor(c, p) for c, p in zip(codes, pitches)))
-        return self.generator.generate(inputs, predictors=coefficients, scales=None if scales[0] is None else scales,
-                                       temperature=temperature, seed=seed)
+        outputs = self.generator.generate(inputs, predictors=coefficients, scales=None if scales[0] is None else scales,
+                                          temperature=temperature, seed=seed)
+        if not self.match_envelope:
+            return outputs
+        return [MelMatch.match(envelope_spec(self.config), self.envelopes(c), out) for c, out in zip(codes, outputs)]
 
     def stream(self, codes, pitch, *, temperature=1.0, seed=0):
         """Chunks whose concatenation is decode([codes], [pitch], ...)[0]."""
         condition = self.conditioning(codes, pitch)
         coefficients, scale = self.predictor(codes, pitch) or (None, None)
-        return self.generator.stream(condition, predictor=coefficients, scale=scale, temperature=temperature,
-                                     seed=seed)
+        chunks = self.generator.stream(condition, predictor=coefficients, scale=scale, temperature=temperature,
+                                       seed=seed)
+        if not self.match_envelope:
+            return chunks
+        return self._matched(chunks, MelMatch(envelope_spec(self.config), self.envelopes(codes)))
+
+    def envelopes(self, codes):
+        """The envelope [frames, envelope_mels] that codes [frames, code_size] end with."""
+        return np.asarray(codes, np.float32)[:, self.config.encoder.code_dim :]
+
+    @staticmethod
+    def _matched(chunks, matcher):
+        for chunk in chunks:
+            yield matcher.feed(chunk)
+        yield matcher.finish()
 
 
 def mixed_codes(codes_a, codes_b, mix, *, envelope_mels=0):
@@ -153,9 +179,10 @@ def mixed_codes(codes_a, codes_b, mix, *, envelope_mels=0):
     return mixed
 
 
-def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, seed=0):
+def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, seed=0, match_envelope=True):
     """The decoded morphs of two sounds, one per mix in `mixes` (0: a, 1: b): their codes mixed
-    (mixed_codes), and their pitches' one-hots linearly with them when the model reads pitch."""
+    (mixed_codes), and their pitches' one-hots linearly with them when the model reads pitch;
+    `match_envelope` as NoteDecoder's."""
     for mix in mixes:
         if not 0 <= mix <= 1:
             raise TTSError(f"a mix must lie in [0, 1], got {mix}")
@@ -166,4 +193,4 @@ def morph(model, wav_a, wav_b, mixes, *, pitches=(None, None), temperature=1.0, 
         pitch_list = [None] * len(mixes)
     envelope_mels = model.config.envelope_mels
     codes = [mixed_codes(codes_a, codes_b, mix, envelope_mels=envelope_mels) for mix in mixes]
-    return NoteDecoder(model).decode(codes, pitch_list, temperature=temperature, seed=seed)
+    return NoteDecoder(model, match_envelope=match_envelope).decode(codes, pitch_list, temperature=temperature, seed=seed)

@@ -139,11 +139,16 @@ class NSynthDataConfig:
     # notes whose sample ran out early, and a silent crop teaches nothing
     min_level_db: float = -60.0
     held_out_notes: int = 64  # test-split notes scored every train.eval_every steps (a fixed, spread choice)
+    # LPCNet's noise injection: each training crop's past draws moved by up to this many μ-law levels
+    # (uniform) of the normalized excitation, the target leading back to the true note (0: off)
+    injected_noise: float = 0.0
 
     def __post_init__(self):
         if self.window < 512 or self.held_out_notes < 0:
             raise TTSError(f"data.window must be at least 512 and data.held_out_notes >= 0, got "
                            f"{self.window}, {self.held_out_notes}")
+        if not 0 <= self.injected_noise < 64:
+            raise TTSError(f"data.injected_noise must be in [0, 64) μ-law levels, got {self.injected_noise}")
 
 
 @dataclass

@@ -84,9 +84,9 @@ def morph_pairs(examples, count):
     return [candidates[int(i * step)] for i in range(min(count, len(candidates)))]
 
 
-def morph_figures(model, pairs, sample_rate, *, seed, out_dir):
+def morph_figures(model, pairs, sample_rate, *, seed, out_dir, match_envelope=True):
     """The centroid test over `pairs`: {pairs, between_at_half (share), sweep {mix: mean position}}."""
-    decoder = NoteDecoder(model)
+    decoder = NoteDecoder(model, match_envelope=match_envelope)
     between, positions = 0, {mix: [] for mix in MIXES}
     for index, (a, b) in enumerate(pairs):
         wav_a, wav_b = (leveled(load_note(note, sample_rate=sample_rate)) for note in (a, b))
@@ -110,7 +110,7 @@ def morph_figures(model, pairs, sample_rate, *, seed, out_dir):
     }
 
 
-def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
+def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir, match_envelope=True):
     """Every figure above on `notes` spread test notes and `pairs` morph pairs; writes a few
     reconstructions and morphs to out_dir."""
     from music.nsynth.task import spread
@@ -121,7 +121,7 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
     inputs = [leveled(load_note(example, sample_rate=rate)) for example in chosen]
     codes = [encode(model, wav) for wav in inputs]
     pitches = [example.pitch if model.config.pitch_conditioning else None for example in chosen]
-    outputs = NoteDecoder(model).decode(codes, pitches, seed=seed)
+    outputs = NoteDecoder(model, match_envelope=match_envelope).decode(codes, pitches, seed=seed)
     baseline = [mel_baseline(wav, rate, bands=code_size, hop=hop) for wav in inputs]
     is_pitched = pitched(inputs, chosen, rate)
     for example, wav, output in list(zip(chosen, inputs, outputs))[:EXAMPLES_SAVED]:
@@ -131,15 +131,18 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir):
         "notes": len(chosen),
         "instruments": len({example.instrument for example in chosen}),
         "code": f"{code_size} values every {hop} samples",
+        "envelope_matched": match_envelope and bool(model.config.envelope_mels),  # the decoder's post-filter
         "autoencoder": reconstruction_figures(outputs, inputs, chosen, is_pitched, rate),
         "baseline_mel_griffin_lim": reconstruction_figures(baseline, inputs, chosen, is_pitched, rate),
-        "morph": morph_figures(model, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir),
+        "morph": morph_figures(model, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir,
+                               match_envelope=match_envelope),
     }
 
 
 def evaluation_table(result):
     """A Markdown table of evaluate_autoencoder's figures."""
-    rows = ["| | WaveNet autoencoder | mel + Griffin-Lim baseline |", "|---|---|---|"]
+    decoded = "WaveNet autoencoder" + (", envelope-matched" if result["envelope_matched"] else "")
+    rows = [f"| | {decoded} | mel + Griffin-Lim baseline |", "|---|---|---|"]
     auto, base = result["autoencoder"], result["baseline_mel_griffin_lim"]
     for key, label in (("mr_stft", "MR-STFT distance"), ("lsd_db", "log-spectral distance (dB)"),
                        ("pitch_within_50_cents", f"pitch within 50 cents (of {auto['pitched_notes']} pitched)")):

@@ -95,10 +95,16 @@ def hold_starts(config, window_frames, count=HELD_OUT_CROPS):
     return sorted({round(start) for start in np.linspace(0, max(hold_frames - window_frames, 0), count)})
 
 
-def crop_nll(model, batch):
-    """Mean μ-law cross-entropy (nats per sample) of the decoder on a batch of crops."""
-    params, target = model(batch["encoder_input"], batch["envelope"], batch["signal"], batch["pitch"],
-                           batch["period"], batch["frame_mask"])
+def crop_nll(model, batch, *, injected_noise=0.0):
+    """Mean μ-law cross-entropy (nats per sample) of the decoder on a batch of crops; with
+    `injected_noise`, its past moved by up to that many μ-law levels (NSynthDataConfig)."""
+    signal = batch["signal"]
+    noise = None
+    if injected_noise:
+        samples = signal.shape[1] - history_samples(model_config(model).decoder.excitation) + 1  # x[-1] .. x[N - 1]
+        noise = (torch.rand(signal.shape[0], samples) * 2 - 1) * injected_noise
+    params, target = model(batch["encoder_input"], batch["envelope"], signal, batch["pitch"], batch["period"],
+                           batch["frame_mask"], noise)
     return mulaw_loss(params, target, model_config(model).decoder.output.mulaw_channels)
 
 
@@ -110,8 +116,9 @@ def model_config(model):
 class AutoencoderTask(Task):
     kind = KIND
 
-    def __init__(self, model_config, train_notes, held_out_notes, *, window_frames):
+    def __init__(self, model_config, train_notes, held_out_notes, *, window_frames, injected_noise=0.0):
         self.model_config = model_config
+        self.injected_noise = injected_noise
         self.dataset = NoteCrops(train_notes, model_config, window_frames=window_frames)
         self.held_out = NoteCrops(held_out_notes, model_config, window_frames=window_frames,
                                   starts=hold_starts(model_config, window_frames))
@@ -132,7 +139,7 @@ class AutoencoderTask(Task):
                 f"samples{period}; {len(self.dataset):,} training notes, {len(self.held_out.notes)} held-out notes scored")
 
     def loss(self, model, batch):
-        nll = crop_nll(model, batch)
+        nll = crop_nll(model, batch, injected_noise=self.injected_noise)
         return nll, {"mulaw_nll": nll.detach()}
 
     def evaluate(self, model):
@@ -189,7 +196,8 @@ def train_autoencoder(run, *, progress=True):
         raise TTSError(f"{corpus}: no training note is louder than data.min_level_db ({run.data.min_level_db:g} dBFS)")
     test = read_split(corpus, "test")
     held_out, _ = load_notes(spread(test, run.data.held_out_notes), sample_rate=config.sample_rate, progress=bars)
-    task = AutoencoderTask(config, train_notes, held_out, window_frames=run.data.window // hop)
+    task = AutoencoderTask(config, train_notes, held_out, window_frames=run.data.window // hop,
+                           injected_noise=run.data.injected_noise)
 
     def report(weights, _held_out):
         return held_out_nll(WaveNetAutoencoder.load(weights), task.held_out) if held_out else {}

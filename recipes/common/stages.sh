@@ -223,7 +223,7 @@ stage_7() {
     fi
     run tts build-voice --out "$voice" --replace --name "$corpus" --description "$voice_description" \
         --duration "$exp/duration" --acoustic "$exp/acoustic" --speakers "$speaker_table" \
-        "${vocoders[@]}" --default-vocoder "$default_vocoder"
+        "${vocoders[@]}" --vocoder-option wavenet.match_mel=true --default-vocoder "$default_vocoder"
 }
 
 stage_8() {

@@ -62,24 +62,20 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
     the segment; coefficients [batch, N / hop + 1, order]: the frame before the segment's first
     (it predicts x[-1], whose excitation is the first e[t - 1]), then the segment's frames;
     source [batch, history + N]: the sine at F0 over the same samples, for an f0_source model;
-    noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection);
+    noise [batch, N + 1]: μ-law levels to move each excitation of the past by (noise injection), in
+    the domain the model draws in (normalized, with `scale`);
     scale [batch, N / hop + 1]: per frame, as the coefficients, what the excitation is divided by
     (read and predicted), for a model that draws it normalized and generation multiplies back
     (music.nsynth.envelope); None: 1."""
     order = excitation.lpc_order
     x = preemphasize(audio, excitation.preemphasis)[:, 1:]  # from time -(order + 1): drops the one s that had no past
     clean = x[:, order:]  # x[-1] .. x[N - 1]
-    if noise is not None:
-        x = torch.cat([x[:, :order], clean + _injected(clean, x, _per_sample(coefficients, hop), noise, channels)], dim=1)
-    # a period predictor (music.nsynth.period) weighs 4 of its hundreds of lags: only those are computed
-    lags = used_lags(coefficients)
-    if not len(lags):  # no prediction at all
-        prediction = torch.zeros_like(clean)
-    else:
-        reach = int(lags[-1]) + 1
-        prediction = lpc_predict(x[:, order - reach :], _per_sample(coefficients[..., lags], hop), lags)  # p[-1] .. p[N - 1]
-    now = x[:, order:]
     divisor = 1.0 if scale is None else _per_sample(scale[..., None], hop)[..., 0]
+    if noise is not None:
+        moved = _injected(clean, x, _per_sample(coefficients, hop), noise, channels, divisor)
+        x = torch.cat([x[:, :order], clean + moved], dim=1)
+    prediction = _predicted(x, _per_sample(coefficients, hop), order)  # p[-1] .. p[N - 1]
+    now = x[:, order:]
     inputs = [mulaw_compand(mulaw_quantize(((now - prediction) / divisor)[:, :-1], channels), channels)]
     if excitation.reads_signal:
         inputs = [mulaw_compand(now[:, :-1], channels), mulaw_compand(prediction[:, 1:], channels)] + inputs
@@ -88,22 +84,34 @@ def training_pairs(audio, coefficients, *, excitation, hop, channels, source=Non
     return torch.stack(inputs, dim=-1), ((clean - prediction) / divisor)[:, 1:]
 
 
+def _predicted(x, per_sample, order):
+    """p[-1] .. p[N - 1] from x [batch, order + N + 1] (its first `order` samples the history) and
+    per-sample coefficients [batch, N + 1, order]. A period predictor (music.nsynth.period) weighs 4
+    of its hundreds of lags: only those are computed."""
+    lags = used_lags(per_sample)
+    if not len(lags):  # no prediction at all
+        return torch.zeros_like(x[:, order:])
+    reach = int(lags[-1]) + 1
+    return lpc_predict(x[:, order - reach :], per_sample[..., lags], lags)
+
+
 def _per_sample(coefficients, hop):
     """Frame coefficients [batch, 1 + frames, k] as one row per sample from x[-1]: the frame before
     the segment's for x[-1], then each frame's for its `hop` samples."""
     return torch.cat([coefficients[:, :1], coefficients[:, 1:].repeat_interleave(hop, dim=1)], dim=1)
 
 
-def _injected(clean, x, per_sample, levels, channels):
+def _injected(clean, x, per_sample, levels, channels, divisor):
     """What noise injection adds to x[-1] .. x[N - 1] (LPCNet, Valin & Skoglund 2019): each
-    excitation moved by `levels` μ-law levels, passed through the synthesis filter.
-    The noisy signal's excitation is then exactly the moved one, like a past built from draws,
-    while the target, clean x[t] minus the prediction from the noisy past, leads back to the clean
-    signal."""
-    residual = clean - lpc_predict(x, per_sample)
+    excitation moved by `levels` μ-law levels of what the model draws (the excitation over
+    `divisor`), passed through the synthesis filter.
+    The noisy signal's excitation is then exactly the moved one, like a past built from draws
+    (which never leave μ-law's range: an excitation beyond it is moved to its edge), while the
+    target, clean x[t] minus the prediction from the noisy past, leads back to the clean signal."""
+    drawn = (clean - _predicted(x, per_sample, x.shape[1] - clean.shape[1])) / divisor
     step = 2.0 / (channels - 1)  # one μ-law level, companded
-    companded = (mulaw_compand(residual, channels) + levels * step).clamp(-1, 1)
-    moved = (mulaw_expand(companded, channels) - residual).detach().double().numpy()
+    companded = (mulaw_compand(drawn, channels) + levels * step).clamp(-1, 1)
+    moved = ((mulaw_expand(companded, channels) - drawn) * divisor).detach().double().numpy()
     coefficients = per_sample.detach().double().numpy()
     # per-sample coefficients are frames of one sample: hop 1
     shaped = np.stack([lpc_synthesize(row, row_coefficients, 1) for row, row_coefficients in zip(moved, coefficients)])
