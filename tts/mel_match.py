@@ -10,8 +10,9 @@ overlap-add to a constant, so a waveform that already has the target comes back 
 a band the fine structure stays as drawn (harmonics, onsets, noise); across bands the gains and the
 overlap smooth it.
 
-It runs frame by frame, so `feed` and `finish` stream it with a latency of a window, and a whole
-waveform is `match` (the same frames, so the two agree exactly).
+It runs frame by frame, so `stream` (or `feed` and `finish`) reshapes a waveform as it is made,
+with a latency of a window, and a whole waveform is `match` (the same frames, so the two agree
+exactly).
 """
 
 import numpy as np
@@ -20,7 +21,8 @@ from tts.errors import TTSError
 from tts.mel import analysis_window, log_mel_of_spectrum, mel_filterbank, padding
 
 # the most a band is raised or lowered, in dB: a frame a vocoder left near silence where its target
-# is loud would otherwise have its noise raised by 60 dB or more
+# is loud would otherwise have its noise raised by 60 dB or more (and, on the NSynth morphs' valid
+# pairs, ±12 dB corrected less than ±24: BENCHMARKS.md)
 MAX_GAIN_DB = 24.0
 
 
@@ -29,7 +31,7 @@ class MelMatch:
     frame i (the window mel_numpy analyses for frame i) to targets[i]. The windows that reach before
     the first frame's or past the last's, of which the target says nothing, pass unchanged."""
 
-    def __init__(self, spec, targets, *, max_gain_db=MAX_GAIN_DB):
+    def __init__(self, spec, targets):
         self.spec, self.hop, self.size = spec, spec.hop_length, spec.n_fft
         self.window = analysis_window(spec)
         overlap_added = np.array([self.window[n :: self.hop].sum() for n in range(self.hop)])  # at each phase of a hop
@@ -40,7 +42,7 @@ class MelMatch:
         self.targets = np.asarray(targets, np.float64)
         bank = mel_filterbank(spec)
         self.centres = (bank * np.arange(bank.shape[1])).sum(1) / bank.sum(1)  # each band's mean bin
-        self.limit = max_gain_db / 20 * np.log(10)
+        self.limit = MAX_GAIN_DB / 20 * np.log(10)
         # frame k's window starts at k * hop - left; `frame` is the first that reaches sample 0, and
         # `lead` samples of silence before the waveform put its window's start at pending's
         left = padding(spec)[0]
@@ -52,10 +54,15 @@ class MelMatch:
         self.received = self.returned = 0
 
     @classmethod
-    def match(cls, spec, targets, wav, **options):
+    def match(cls, spec, targets, wav):
         """The whole of `wav` reshaped at once."""
-        matcher = cls(spec, targets, **options)
-        return np.concatenate([matcher.feed(wav), matcher.finish()])
+        return np.concatenate(list(cls(spec, targets).stream([wav])))
+
+    def stream(self, chunks):
+        """Yields the output of waveform chunks as each completes it, then the rest."""
+        for chunk in chunks:
+            yield self.feed(chunk)
+        yield self.finish()
 
     def feed(self, chunk):
         """The output samples that `chunk` completes (float32), in order."""

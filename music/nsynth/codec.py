@@ -149,17 +149,11 @@ class NoteDecoder:
                                        seed=seed)
         if not self.match_envelope:
             return chunks
-        return self._matched(chunks, MelMatch(envelope_spec(self.config), self.envelopes(codes)))
+        return MelMatch(envelope_spec(self.config), self.envelopes(codes)).stream(chunks)
 
     def envelopes(self, codes):
         """The envelope [frames, envelope_mels] that codes [frames, code_size] end with."""
         return np.asarray(codes, np.float32)[:, self.config.encoder.code_dim :]
-
-    @staticmethod
-    def _matched(chunks, matcher):
-        for chunk in chunks:
-            yield matcher.feed(chunk)
-        yield matcher.finish()
 
 
 def mixed_codes(codes_a, codes_b, mix, *, envelope_mels=0):

@@ -12,6 +12,7 @@ from music.nsynth.period import order_for
 from tts.errors import TTSError
 from tts.training import TrainConfig
 from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, StackConfig, WaveNetConfig
+from vocoders.wavenet.excitation import checked_injected_noise
 
 SAMPLE_RATE = 16000
 PITCHES = 128  # MIDI notes: the decoder's optional pitch one-hot
@@ -147,8 +148,7 @@ class NSynthDataConfig:
         if self.window < 512 or self.held_out_notes < 0:
             raise TTSError(f"data.window must be at least 512 and data.held_out_notes >= 0, got "
                            f"{self.window}, {self.held_out_notes}")
-        if not 0 <= self.injected_noise < 64:
-            raise TTSError(f"data.injected_noise must be in [0, 64) μ-law levels, got {self.injected_noise}")
+        checked_injected_noise(self.injected_noise)
 
 
 @dataclass

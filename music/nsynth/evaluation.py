@@ -84,9 +84,10 @@ def morph_pairs(examples, count):
     return [candidates[int(i * step)] for i in range(min(count, len(candidates)))]
 
 
-def morph_figures(model, pairs, sample_rate, *, seed, out_dir, match_envelope=True):
-    """The centroid test over `pairs`: {pairs, between_at_half (share), sweep {mix: mean position}}."""
-    decoder = NoteDecoder(model, match_envelope=match_envelope)
+def morph_figures(decoder, pairs, sample_rate, *, seed, out_dir):
+    """The centroid test over `pairs`, decoded by `decoder` (a NoteDecoder): {pairs, between_at_half
+    (share), sweep {mix: mean position}}."""
+    model = decoder.model
     between, positions = 0, {mix: [] for mix in MIXES}
     for index, (a, b) in enumerate(pairs):
         wav_a, wav_b = (leveled(load_note(note, sample_rate=sample_rate)) for note in (a, b))
@@ -121,7 +122,8 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir, match_en
     inputs = [leveled(load_note(example, sample_rate=rate)) for example in chosen]
     codes = [encode(model, wav) for wav in inputs]
     pitches = [example.pitch if model.config.pitch_conditioning else None for example in chosen]
-    outputs = NoteDecoder(model, match_envelope=match_envelope).decode(codes, pitches, seed=seed)
+    decoder = NoteDecoder(model, match_envelope=match_envelope)
+    outputs = decoder.decode(codes, pitches, seed=seed)
     baseline = [mel_baseline(wav, rate, bands=code_size, hop=hop) for wav in inputs]
     is_pitched = pitched(inputs, chosen, rate)
     for example, wav, output in list(zip(chosen, inputs, outputs))[:EXAMPLES_SAVED]:
@@ -131,11 +133,10 @@ def evaluate_autoencoder(model, corpus, *, notes, pairs, seed, out_dir, match_en
         "notes": len(chosen),
         "instruments": len({example.instrument for example in chosen}),
         "code": f"{code_size} values every {hop} samples",
-        "envelope_matched": match_envelope and bool(model.config.envelope_mels),  # the decoder's post-filter
+        "envelope_matched": decoder.match_envelope,  # the decoder's post-filter
         "autoencoder": reconstruction_figures(outputs, inputs, chosen, is_pitched, rate),
         "baseline_mel_griffin_lim": reconstruction_figures(baseline, inputs, chosen, is_pitched, rate),
-        "morph": morph_figures(model, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir,
-                               match_envelope=match_envelope),
+        "morph": morph_figures(decoder, morph_pairs(test, pairs), rate, seed=seed, out_dir=out_dir),
     }
 
 

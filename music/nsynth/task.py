@@ -26,7 +26,7 @@ from tts.errors import TTSError
 from tts.training import Task
 from tts.training.stage import run_stage, shows_bars
 from vocoders.wavenet.distributions import mulaw_loss
-from vocoders.wavenet.excitation import history_samples
+from vocoders.wavenet.excitation import history_samples, injection_noise
 
 HELD_OUT_CROPS = 4  # per held-out note, spread over its hold: the sound itself, not its release and silence
 
@@ -99,10 +99,8 @@ def crop_nll(model, batch, *, injected_noise=0.0):
     """Mean μ-law cross-entropy (nats per sample) of the decoder on a batch of crops; with
     `injected_noise`, its past moved by up to that many μ-law levels (NSynthDataConfig)."""
     signal = batch["signal"]
-    noise = None
-    if injected_noise:
-        samples = signal.shape[1] - history_samples(model_config(model).decoder.excitation) + 1  # x[-1] .. x[N - 1]
-        noise = (torch.rand(signal.shape[0], samples) * 2 - 1) * injected_noise
+    samples = signal.shape[1] - history_samples(model_config(model).decoder.excitation) + 1  # x[-1] .. x[N - 1]
+    noise = injection_noise(signal.shape[0], samples, injected_noise)
     params, target = model(batch["encoder_input"], batch["envelope"], signal, batch["pitch"], batch["period"],
                            batch["frame_mask"], noise)
     return mulaw_loss(params, target, model_config(model).decoder.output.mulaw_channels)

@@ -30,6 +30,7 @@ from tts.feature_cache import (
 )
 from tts.features import FeatureSpec
 from tts.source import sine_source
+from vocoders.wavenet.excitation import checked_injected_noise
 
 
 @dataclass
@@ -48,8 +49,7 @@ class WaveNetDataConfig:
     MOVED_FIELDS: ClassVar[dict] = {"holdout_fraction": "the run config's top-level holdout_fraction (not under data:)"}
 
     def __post_init__(self):
-        if not 0 <= self.injected_noise < 64:
-            raise TTSError(f"data.injected_noise must be in [0, 64) μ-law levels, got {self.injected_noise}")
+        checked_injected_noise(self.injected_noise)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,21 @@ Before an utterance's first sample is silence: s and x are 0, and e is the μ-la
 import numpy as np
 import torch
 
+from tts.errors import TTSError
 from tts.lpc import lpc_from_mel, lpc_predict, lpc_synthesize, preemphasize, used_lags
 from vocoders.wavenet.mulaw import mulaw_compand, mulaw_expand, mulaw_quantize
+
+
+def checked_injected_noise(levels):
+    """`levels` of noise injection (a config's data.injected_noise), or a TTSError: in [0, 64)."""
+    if not 0 <= levels < 64:
+        raise TTSError(f"data.injected_noise must be in [0, 64) μ-law levels, got {levels}")
+    return levels
+
+
+def injection_noise(batch, samples, levels):
+    """training_pairs' noise [batch, samples]: uniform within ± `levels` μ-law levels; None at 0."""
+    return (torch.rand(batch, samples) * 2 - 1) * levels if levels else None
 
 
 def history_samples(excitation):

@@ -14,7 +14,13 @@ from tts.training.stage import run_stage, shows_bars, weights_file
 from vocoders.wavenet.config import WaveNetConfig
 from vocoders.wavenet.data import SegmentDataset, WaveNetDataConfig, prepare_corpus
 from vocoders.wavenet.distributions import mol_loss, mulaw_loss
-from vocoders.wavenet.excitation import band_limit_hz, frame_coefficients, history_samples, training_pairs
+from vocoders.wavenet.excitation import (
+    band_limit_hz,
+    frame_coefficients,
+    history_samples,
+    injection_noise,
+    training_pairs,
+)
 from vocoders.wavenet.model import KIND, WaveNet
 from vocoders.wavenet.mulaw import mulaw_quantize
 from vocoders.wavenet.upsample import upsample_context
@@ -104,7 +110,7 @@ class WaveNetTask(Task):
         coefficients = frame_coefficients(mel, self.model_config.excitation, self.spec)
         audio = torch.cat([batch["history"], batch["target"]], dim=1)
         samples = batch["target"].shape[1] + 1  # x[-1] .. x[N - 1]
-        noise = (torch.rand(audio.shape[0], samples) * 2 - 1) * self.injected_noise if self.injected_noise else None
+        noise = injection_noise(audio.shape[0], samples, self.injected_noise)
         return training_pairs(
             audio, coefficients, excitation=self.model_config.excitation, hop=self.spec.hop_length,
             channels=self.model_config.output.mulaw_channels, source=batch.get("source"), noise=noise,

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import numpy as np
-
 from tts.mel_match import MelMatch
 from vocoders.base import Vocoder
 from vocoders.wavenet.generate import WaveNetGenerator, checked_temperature
@@ -49,7 +47,7 @@ class WaveNetVocoder(Vocoder):
         )
         if not self.match_mel:
             return waves
-        return [MelMatch.match(self.spec, _frames(utterance.mel), wave) for utterance, wave in zip(utterances, waves)]
+        return [MelMatch.match(self.spec, utterance.mel, wave) for utterance, wave in zip(utterances, waves)]
 
     def stream(self, utterance, *, chunk_frames=None):
         """Float32 chunks of one utterance's waveform as they are generated."""
@@ -58,15 +56,4 @@ class WaveNetVocoder(Vocoder):
         options = {} if chunk_frames is None else {"chunk_frames": chunk_frames}
         f0 = utterance.f0 if "f0" in self.needs else None
         chunks = self.generator.stream(utterance.mel, speaker, f0=f0, seed=self.seed, **self.sampling, **options)
-        if not self.match_mel:
-            yield from chunks
-            return
-        matcher = MelMatch(self.spec, _frames(utterance.mel))
-        for chunk in chunks:
-            yield matcher.feed(chunk)
-        yield matcher.finish()
-
-
-def _frames(mel):
-    """A mel (tensor or array) [frames, n_mels] as numpy."""
-    return np.asarray(mel.detach().cpu() if hasattr(mel, "detach") else mel, np.float32)
+        yield from MelMatch(self.spec, utterance.mel).stream(chunks) if self.match_mel else chunks
