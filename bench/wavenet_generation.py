@@ -32,7 +32,9 @@ weights can generate a sample faster than one such pass, so reference time per s
 floor is the largest speed-up this core allows.
 
 Width rows time the kernel alone on the plain default config at other widths (residual = skip = R,
-gate = 2R), the speed side of choosing the default's size. Ends with one JSON line.
+gate = 2R), the speed side of choosing the default's size. The post-filter line times the bundled
+voice's post-filters on their own (tts.pitch_comb at 4 periods, then tts.mel_match), on --seconds of
+a voiced waveform at 22.05 kHz: what they add to (d)'s RTF. Ends with one JSON line.
 Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
 
@@ -51,6 +53,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from tts.features import FeatureSpec  # noqa: E402
+from tts.mel import mel_numpy  # noqa: E402
+from tts.mel_match import MelMatch  # noqa: E402
+from tts.pitch_comb import PitchComb  # noqa: E402
 from vocoders.wavenet import kernel  # noqa: E402
 from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet.generate import WaveNetGenerator, extract_net  # noqa: E402
@@ -100,6 +105,20 @@ def best_time(fn, repeats):
         fn()
         times.append((time.perf_counter() - wall, time.process_time() - cpu))
     return min(times)
+
+
+def time_post_filters(seconds, repeats, rng):
+    """RTF of the comb at 120 Hz (4 periods, decay 0.9) and of the mel match, each alone, on noise of
+    `seconds` (their cost does not depend on what the waveform holds) reshaped to another noise's mel."""
+    spec = FeatureSpec()
+    frames = max(1, round(seconds * SAMPLE_RATE / spec.hop_length))
+    wav = rng.standard_normal(frames * spec.hop_length).astype(np.float32)
+    target = mel_numpy(0.5 * rng.standard_normal(len(wav)).astype(np.float32), spec)
+    f0 = np.full(frames, 120.0)
+    audio = len(wav) / SAMPLE_RATE
+    comb, _ = best_time(lambda: PitchComb.apply(spec, f0, wav, periods=4, decay=0.9), repeats)
+    match, _ = best_time(lambda: MelMatch.match(spec, target, wav), repeats)
+    return {"comb_rtf": round(comb / audio, 4), "mel_match_rtf": round(match / audio, 4)}
 
 
 def time_torch(model, mels, speakers, repeats):
@@ -212,6 +231,8 @@ def main():
         wall, _ = time_kernel(model, [mel], [0], args.repeats)
         widths[width] = (wall / (frames * hop / SAMPLE_RATE), sum(p.numel() for p in model.parameters()))
 
+    post_filters = time_post_filters(args.seconds, args.repeats, rng)
+
     stack_a, stack_b = r9y9_config().stack, default_config().stack
     print(
         f"WaveNet generation, {SAMPLE_RATE} Hz, hop {hop}, temperature {TEMPERATURE}. (a) r9y9: {stack_a.layers} layers, "
@@ -281,6 +302,10 @@ def main():
     figures["widths"] = {
         str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()
     }
+
+    print(f"post-filters of the bundled voice, alone, batch 1: comb (4 periods) RTF {post_filters['comb_rtf']:.4f}, "
+          f"mel match RTF {post_filters['mel_match_rtf']:.4f}")
+    figures["post_filters"] = post_filters
 
     met = {
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],

@@ -7,9 +7,12 @@ import subprocess
 
 import numpy as np
 import pytest
+import torch
 
 from tts import audio
+from tts.checkpoint import save_weights
 from tts.cli.main import main
+from tts.config import config_to_dict
 from tts.corpora.bootstrap.sentences import RESERVED
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.errors import TTSError, UsageError
@@ -19,6 +22,8 @@ from tts.metrics.dnsmos import dnsmos
 from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
 from tts.texts import read_texts
 from vocoders.griffinlim.vocoder import GriffinLimVocoder
+from vocoders.wavenet.config import ConditioningConfig, StackConfig, WaveNetConfig
+from vocoders.wavenet.model import KIND, WaveNet
 
 FOX = "The quick brown fox."
 
@@ -164,3 +169,31 @@ def test_copy_synthesis_reports_wer_with_the_recordings_as_reference(fox, tmp_pa
     assert main(arguments) == 0  # a text without words leaves nothing to score a transcript against
     report = json.loads((tmp_path / "r.json").read_text())
     assert list(report) == ["griffinlim"] and "wer" not in report["griffinlim"]
+
+
+def test_copy_synthesis_passes_vocoder_options_to_the_vocoders_load(fox, tmp_path, capsys):
+    """`--vocoder-option wavenet.match_mel=true` reaches WaveNetVocoder.load: the post-filtered row
+    moves toward the recording's mel (a lower MCD than the same draws raw); an option its load does
+    not take, or one for a vocoder not given with files, is a one-line error."""
+    path, wav, sample_rate = fox
+    write_manifest(tmp_path / "m.jsonl", [ManifestEntry("fox", "a", FOX, path, len(wav) / sample_rate, sample_rate)])
+    torch.manual_seed(0)
+    config = WaveNetConfig(stack=StackConfig(layers=3, cycle=3, residual_channels=8, gate_channels=16, skip_channels=8),
+                           conditioning=ConditioningConfig(n_mels=80, upsample_scales=(16, 16)))
+    weights = tmp_path / "wavenet.safetensors"  # untrained, with the 80 bands MCD needs
+    save_weights(weights, WaveNet(config).state_dict(), kind=KIND, config=config_to_dict(config),
+                 spec=FeatureSpec(sample_rate=16000))
+    base = ["eval", "copy", "--manifest", str(tmp_path / "m.jsonl"), "--vocoder", f"wavenet={weights}"]
+    mcd = {}
+    for label, options in (("raw", []), ("matched", ["--vocoder-option", "wavenet.match_mel=true"])):
+        assert main([*base, *options, "--out", str(tmp_path / f"{label}.json")]) == 0
+        row = json.loads((tmp_path / f"{label}.json").read_text())["wavenet"]
+        mcd[label] = row["mcd_db"]
+        assert row.get("options") == ({"match_mel": True} if options else None)
+    assert mcd["matched"] < 0.8 * mcd["raw"]
+    capsys.readouterr()
+    for option, message in (("wavenet.match_mell=true", "--vocoder-option of 'wavenet': "),
+                            ("griffinlim.iterations=4", "must be among the vocoders given with files")):
+        assert main([*base, "--vocoder", "griffinlim", "--vocoder-option", option]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("tts: error: ") and err.count("\n") == 1 and message in err

@@ -100,3 +100,23 @@ def test_match_mel_reshapes_the_wavenets_output_to_its_mel_in_render_and_stream(
     np.testing.assert_array_equal(matched, MelMatch.match(matching.spec, np.asarray(utterance.mel), raw))
     assert len(matched) == len(raw) and not np.allclose(matched, raw, atol=1e-3)
     np.testing.assert_array_equal(np.concatenate(list(matching.stream(utterance, chunk_frames=7))), matched)
+
+
+def test_the_pitch_comb_runs_before_the_mel_match_in_render_and_stream(tempered_voice):
+    """`wavenet.comb_periods` and `comb_decay`: the generated waveform through a comb at the
+    utterance's F0 (tts.pitch_comb), then the mel match, the same in batch and streaming; the
+    vocoder then needs the F0."""
+    from tts.mel_match import MelMatch
+    from tts.pitch_comb import PitchComb
+
+    utterance = Voice.load(tempered_voice).synthesize("Hello there.", vocoder="griffinlim").utterances[0]
+    weights = tempered_voice / "wavenet.safetensors"
+    raw = WaveNetVocoder.load(weights).render([utterance])[0]
+    combed = WaveNetVocoder.load(weights, match_mel=True, comb_periods=3, comb_decay=0.8)
+    assert "f0" in combed.needs and "f0" not in WaveNetVocoder.load(weights).needs
+    out = combed.render([utterance])[0]
+    expected = MelMatch.match(combed.spec, utterance.mel, PitchComb.apply(combed.spec, utterance.f0, raw, periods=3,
+                                                                         decay=0.8))
+    np.testing.assert_array_equal(out, expected)
+    assert not np.allclose(out, MelMatch.match(combed.spec, utterance.mel, raw), atol=1e-3)
+    np.testing.assert_array_equal(np.concatenate(list(combed.stream(utterance, chunk_frames=5))), out)

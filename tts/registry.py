@@ -9,12 +9,13 @@ one should win is not ours to guess), and only names that look like names are ac
 can never make the core import an arbitrary `module:attr` or path.
 """
 
+import inspect
 import re
 import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from tts.errors import PluginError
+from tts.errors import PluginError, TTSError
 
 GROUP = "tts.vocoders"
 COMMANDS = "tts.commands"  # name = "module:register"; register(subparsers) adds the command `tts <name>`
@@ -81,6 +82,16 @@ def load_vocoder_class(name, group=GROUP):
         raise PluginError(f"vocoder plugin {name!r} ({entry.target}) failed to import: {error}") from None
     _check_is_vocoder(name, cls)
     return cls
+
+
+def load_with_options(cls, path, options, *, where, error=TTSError):
+    """`cls.load(path, **options)`; options its `load` does not take are an `error` naming them after
+    `where` (the file or flag they came from), before anything loads."""
+    try:
+        inspect.signature(cls.load).bind(path, **options)
+    except TypeError as why:
+        raise error(f"{where}: {why}") from None
+    return cls.load(path, **options)
 
 
 def installed_vocoders(group=GROUP):

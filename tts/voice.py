@@ -15,7 +15,6 @@ and one speaker table, or loading fails naming what differs. Vocoders load on fi
 whose WaveNet is absent or broken still speaks through the others.
 """
 
-import inspect
 import math
 import threading
 import time
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tts.errors import TTSError, UsageError
-from tts.registry import load_vocoder_class
+from tts.registry import load_vocoder_class, load_with_options
 from tts.speaker_selection import parse_speaker, resolve_speaker
 from tts.training.precision import inference_dtype
 from tts.voice_files import VOICE_FILE, VoiceFiles
@@ -296,12 +295,8 @@ def load_vocoder(name, files):
     """The voice's vocoder `name`, its `load` given the voice.json's vocoder_options for it; options
     its `load` does not take are an error naming them, before anything loads."""
     cls, path = load_vocoder_class(name), files.path(files.vocoders[name])
-    options = files.vocoder_options.get(name, {})
-    try:
-        inspect.signature(cls.load).bind(path, **options)
-    except TypeError as error:
-        raise TTSError(f"{files.root / VOICE_FILE}: vocoder_options of {name!r}: {error}") from None
-    return cls.load(path, **options)
+    return load_with_options(cls, path, files.vocoder_options.get(name, {}),
+                             where=f"{files.root / VOICE_FILE}: vocoder_options of {name!r}")
 
 
 def _require_speakers(expected, found, what):

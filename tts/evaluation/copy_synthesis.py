@@ -27,7 +27,7 @@ from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rat
 from tts.metrics.mcd import mel_cepstral_distortion
 from tts.metrics.quality import pesq_score, stoi_score
 from tts.pitch import frame_f0
-from tts.registry import load_vocoder_class
+from tts.registry import load_vocoder_class, load_with_options
 from tts.utterance import Utterance
 
 
@@ -44,12 +44,12 @@ class UtteranceScores:
 
 
 def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations_path=None, limit=None,
-                            world_reference=False):
+                            world_reference=False, vocoder_options=None):
     """{row: summary} of the manifest's recordings: their own WER ("original", when every one has words to
-    score), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders`), then
-    WORLD's analysis-synthesis ("world-analysis") when `world_reference`. Only the ids listed in the JSON
-    file `ids_path` are scored, at most `limit`; `durations_path` (from `tts align`) gives the phonemes
-    and durations of vocoders that need them."""
+    score), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders` with
+    `vocoder_options`, which its row then records), then WORLD's analysis-synthesis ("world-analysis")
+    when `world_reference`. Only the ids listed in the JSON file `ids_path` are scored, at most `limit`;
+    `durations_path` (from `tts align`) gives the phonemes and durations of vocoders that need them."""
     entries = read_manifest(manifest_path)
     if ids_path is not None:
         wanted = set(read_held_out_ids(ids_path))
@@ -62,12 +62,14 @@ def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations
     alignments = None
     if durations_path is not None:
         alignments = {record.id: record for record in read_durations(durations_path).records}
-    loaded = load_vocoders(vocoders)
+    loaded = load_vocoders(vocoders, vocoder_options)
     # WER needs every utterance's text; the recordings' own WER is the floor the recognizer allows.
     recognizer = Recognizer() if all(scoring_text(entry.text, normalize=spoken_text) for entry in entries) else None
     report = {"original": score_recordings(entries, recognizer)} if recognizer else {}
     for name, vocoder in loaded:
         report[name] = summary(copy_synthesis(vocoder, entries, speaker_index, alignments, recognizer))
+        if vocoder_options and name in vocoder_options:  # the row says how it rendered
+            report[name]["options"] = vocoder_options[name]
     if world_reference:
         world = load_vocoder_class("world")(loaded[0][1].spec)
 
@@ -78,14 +80,19 @@ def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations
     return report
 
 
-def load_vocoders(specs):
+def load_vocoders(specs, options=None):
     """[(name, vocoder)] of (name, path or None) pairs, every name checked before any file loads: those
-    with files first, then the file-less ones (such as griffinlim) on the first one's FeatureSpec."""
+    with files first, each `load` given options[name] ({option: value}, as a voice's vocoder_options),
+    then the file-less ones (such as griffinlim) on the first one's FeatureSpec."""
     classes = [(name, load_vocoder_class(name), path) for name, path in specs]
+    options = options or {}
+    if unused := set(options) - {name for name, _, path in classes if path}:
+        raise UsageError(f"--vocoder-option: {sorted(unused)} must be among the vocoders given with files")
     loaded, spec = [], None
     for name, cls, path in classes:
         if path:
-            vocoder = cls.load(path)
+            vocoder = load_with_options(cls, path, options.get(name, {}), where=f"--vocoder-option of {name!r}",
+                                        error=UsageError)
             spec = spec or vocoder.spec
             loaded.append((name, vocoder))
     for name, cls, path in classes:

@@ -24,6 +24,10 @@ def register(subparsers):
         help="a registered vocoder and its files; repeat to compare (a vocoder without PATH, such as "
         "griffinlim, takes the FeatureSpec of the first one with files)",
     )
+    parser.add_argument(
+        "--vocoder-option", action="append", default=[], metavar="NAME.OPTION=VALUE",
+        help="an option of a --vocoder's load, as a voice's vocoder_options (e.g. wavenet.match_mel=true); repeatable",
+    )
     parser.add_argument("--durations", type=Path, metavar="D.jsonl",
                         help="phonemes and durations (from `tts align`) for vocoders that need them, such as concat")
     parser.add_argument(
@@ -42,11 +46,13 @@ def vocoder_and_path(text):
 
 
 def run(args):
+    from tts.cli.build_voice import vocoder_options
     from tts.evaluation.copy_synthesis import evaluate_copy_synthesis
     from tts.evaluation.files import write_report
 
+    options = vocoder_options(args.vocoder_option, [name for name, _ in args.vocoder])
     report = evaluate_copy_synthesis(args.manifest, args.vocoder, ids_path=args.ids, durations_path=args.durations,
-                                     limit=args.limit, world_reference=args.world_reference)
+                                     limit=args.limit, world_reference=args.world_reference, vocoder_options=options)
     utterances = next(iter(report.values()))["utterances"]  # every row scores the same ones
     print(f"copy-synthesis of {utterances} utterances from {args.manifest}")
     print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7} {'WER':>6}")

@@ -1,0 +1,100 @@
+"""A comb filter at an utterance's F0: a vocoder's pitch post-filter.
+
+A vocoder that draws speech sample by sample (the excitation WaveNet) makes each voiced period a
+little different from the last, so noise fills the spectrum between the harmonics. A mel band is
+wider than the gap between two harmonics, so the mel cannot describe that noise and tts.mel_match
+cannot take it out. Speech codecs clean their decoded speech with a long-term (pitch) post-filter;
+this is its zero-phase form: each voiced sample is averaged with the samples whole periods before
+and after it, decay**j the weight of the j-th period on each side, so a periodic signal passes
+unchanged and what differs from period to period is attenuated. The period follows the F0 sample by
+sample (interpolated between the frames' centres, held through unvoiced frames), and the filter's
+weight follows the voicing, so unvoiced sounds pass unchanged.
+
+It reads `periods` periods ahead, so `stream` (or `feed` and `finish`) returns each sample once the
+samples that far past it have arrived, and a whole waveform is `apply` (the same arithmetic on each
+sample, so the two agree exactly).
+"""
+
+import math
+
+import numpy as np
+
+from tts.errors import TTSError
+from tts.pitch import F0_FLOOR
+
+
+class PitchComb:
+    """Filters a waveform of an utterance, fed in chunks, at its frame F0 (Hz, 0 where unvoiced,
+    one value per hop of `spec`; frame k centred at sample (k + 0.5) * hop, as tts.pitch)."""
+
+    def __init__(self, spec, f0, *, periods, decay):
+        periods, decay = checked_comb(periods, decay)
+        f0 = np.asarray(f0, np.float64)
+        voiced = f0 > 0
+        self.weights = [decay**j for j in range(1, periods + 1)]
+        self.centres = (np.arange(len(f0)) + 0.5) * spec.hop_length
+        self.voicing = voiced.astype(np.float64)
+        period = spec.sample_rate / np.maximum(f0, F0_FLOOR)  # the floor bounds how far ahead it reads
+        if voiced.any():  # held through unvoiced frames, so a voiced onset's taps reach back at its own period
+            period = np.interp(np.arange(len(f0)), np.flatnonzero(voiced), period[voiced])
+        self.period = period
+        self.reach = math.ceil(periods * period.max()) + 1 if voiced.any() else 0  # samples read ahead
+        self.buffer = np.zeros(0)  # the input from sample `start` on
+        self.start = self.received = self.returned = 0
+
+    @classmethod
+    def apply(cls, spec, f0, wav, *, periods, decay):
+        """The whole of `wav` filtered at once."""
+        return np.concatenate(list(cls(spec, f0, periods=periods, decay=decay).stream([wav])))
+
+    def stream(self, chunks):
+        """Yields the output of waveform chunks as each completes it, then the rest."""
+        for chunk in chunks:
+            yield self.feed(chunk)
+        yield self.finish()
+
+    def feed(self, chunk):
+        """The output samples whose every tap `chunk` has brought in (float32), in order."""
+        self.buffer = np.concatenate([self.buffer, np.asarray(chunk, np.float64)])
+        self.received += len(chunk)
+        return self._filtered(self.received - self.reach)
+
+    def finish(self):
+        """The rest of the output: as many samples in all as were fed."""
+        return self._filtered(self.received)
+
+    def _filtered(self, until):
+        """Output samples from `returned` to `until`. Taps outside the input received so far are
+        left out: those are only ever the ends of the waveform, as `feed` holds back `reach`."""
+        n = np.arange(self.returned, max(until, self.returned), dtype=np.float64)
+        out = self._at(n)
+        norm = np.ones(len(n))
+        lag = np.interp(n, self.centres, self.period)
+        voicing = np.interp(n, self.centres, self.voicing)
+        for j, weight in enumerate(self.weights, start=1):
+            for position in (n - j * lag, n + j * lag):
+                inside = (position >= 0) & (position < self.received - 1)
+                tap = weight * voicing * inside
+                out += tap * self._at(np.where(inside, position, n))
+                norm += tap
+        self.returned += len(n)
+        kept = max(self.returned - self.reach - self.start, 0)  # what no later sample reaches back to
+        self.buffer, self.start = self.buffer[kept:], self.start + kept
+        return (out / norm).astype(np.float32)
+
+    def _at(self, positions):
+        """The input linearly interpolated at absolute sample positions."""
+        whole = np.floor(positions)
+        fraction = positions - whole
+        index = whole.astype(np.int64) - self.start
+        following = np.minimum(index + 1, len(self.buffer) - 1)
+        return self.buffer[index] * (1 - fraction) + self.buffer[following] * fraction
+
+
+def checked_comb(periods, decay):
+    """(periods, decay) as an int and a float, or a one-line error."""
+    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 0:
+        raise TTSError(f"the pitch comb's periods must be a whole number of periods, 0 or more, got {periods!r}")
+    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 < decay <= 1:
+        raise TTSError(f"the pitch comb's decay must be a number in (0, 1], got {decay!r}")
+    return periods, float(decay)
