@@ -120,3 +120,10 @@ def test_the_pitch_comb_runs_before_the_mel_match_in_render_and_stream(tempered_
     np.testing.assert_array_equal(out, expected)
     assert not np.allclose(out, MelMatch.match(combed.spec, utterance.mel, raw), atol=1e-3)
     np.testing.assert_array_equal(np.concatenate(list(combed.stream(utterance, chunk_frames=5))), out)
+    twice = WaveNetVocoder.load(weights, match_mel=True, comb_periods=3, comb_decay=0.8, post_passes=2)
+    again = MelMatch.match(combed.spec, utterance.mel, PitchComb.apply(combed.spec, utterance.f0, out, periods=3,
+                                                                      decay=0.8))
+    np.testing.assert_array_equal(twice.render([utterance])[0], again)
+    np.testing.assert_array_equal(np.concatenate(list(twice.stream(utterance, chunk_frames=5))), again)
+    with pytest.raises(TTSError, match="post_passes must be a whole number of passes, 1 or more"):
+        WaveNetVocoder.load(weights, post_passes=0)
