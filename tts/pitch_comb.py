@@ -93,8 +93,15 @@ class PitchComb:
 
 def checked_comb(periods, decay):
     """(periods, decay) as an int and a float, or a one-line error."""
-    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 0:
-        raise TTSError(f"the pitch comb's periods must be a whole number of periods, 0 or more, got {periods!r}")
+    checked_count(periods, least=0, what="the pitch comb's periods", unit="periods")
     if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 < decay <= 1:
         raise TTSError(f"the pitch comb's decay must be a number in (0, 1], got {decay!r}")
     return periods, float(decay)
+
+
+def checked_count(value, *, least, what, unit):
+    """`value` if it is a whole number (not a bool) of at least `least`; a one-line error naming
+    `what` and its `unit` otherwise (a post-filter's periods or passes, from a voice's vocoder_options)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise TTSError(f"{what} must be a whole number of {unit}, {least} or more, got {value!r}")
+    return value

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tts.errors import TTSError
 from tts.mel_match import MelMatch
-from tts.pitch_comb import PitchComb, checked_comb
+from tts.pitch_comb import PitchComb, checked_comb, checked_count
 from vocoders.base import Vocoder
 from vocoders.wavenet.generate import WaveNetGenerator, checked_temperature
 from vocoders.wavenet.model import WaveNet
@@ -30,9 +29,7 @@ class WaveNetVocoder(Vocoder):
         if voiced_temperature is not None:
             checked_temperature(voiced_temperature)
         self.comb = dict(zip(("periods", "decay"), checked_comb(comb_periods, comb_decay)))
-        if isinstance(post_passes, bool) or not isinstance(post_passes, int) or post_passes < 1:
-            raise TTSError(f"post_passes must be a whole number of passes, 1 or more, got {post_passes!r}")
-        self.post_passes = post_passes
+        self.post_passes = checked_count(post_passes, least=1, what="post_passes", unit="passes")
         self.generator_reads_f0 = model.config.excitation.f0_source or voiced_temperature is not None
         reads_f0 = self.generator_reads_f0 or comb_periods > 0
         self.needs = ("mel",) + ("speaker",) * bool(model.config.conditioning.speakers) + ("f0",) * reads_f0
