@@ -33,7 +33,7 @@ floor is the largest speed-up this core allows.
 
 Width rows time the kernel alone on the plain default config at other widths (residual = skip = R,
 gate = 2R), the speed side of choosing the default's size. The post-filter line times the bundled
-voice's post-filters on their own (tts.pitch_comb at 4 periods, then tts.mel_match), on --seconds of
+voice's post-filters on their own (tts.pitch_comb as its voice.json sets it, then tts.mel_match), on --seconds of
 a voiced waveform at 22.05 kHz: what they add to (d)'s RTF. Ends with one JSON line.
 Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
 """
@@ -56,6 +56,7 @@ from tts.features import FeatureSpec  # noqa: E402
 from tts.mel import mel_numpy  # noqa: E402
 from tts.mel_match import MelMatch  # noqa: E402
 from tts.pitch_comb import PitchComb  # noqa: E402
+from tts.voice_files import VoiceFiles  # noqa: E402
 from vocoders.wavenet import kernel  # noqa: E402
 from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
 from vocoders.wavenet.generate import WaveNetGenerator, extract_net  # noqa: E402
@@ -108,17 +109,19 @@ def best_time(fn, repeats):
 
 
 def time_post_filters(seconds, repeats, rng):
-    """RTF of the comb at 120 Hz (4 periods, decay 0.9) and of the mel match, each alone, on noise of
+    """RTF of the bundled voice's comb at 120 Hz and of the mel match, each alone, on noise of
     `seconds` (their cost does not depend on what the waveform holds) reshaped to another noise's mel."""
+    options = VoiceFiles.read().vocoder_options["wavenet"]
+    periods, decay = options["comb_periods"], options["comb_decay"]
     spec = FeatureSpec()
     frames = max(1, round(seconds * SAMPLE_RATE / spec.hop_length))
     wav = rng.standard_normal(frames * spec.hop_length).astype(np.float32)
     target = mel_numpy(0.5 * rng.standard_normal(len(wav)).astype(np.float32), spec)
     f0 = np.full(frames, 120.0)
     audio = len(wav) / SAMPLE_RATE
-    comb, _ = best_time(lambda: PitchComb.apply(spec, f0, wav, periods=4, decay=0.9), repeats)
+    comb, _ = best_time(lambda: PitchComb.apply(spec, f0, wav, periods=periods, decay=decay), repeats)
     match, _ = best_time(lambda: MelMatch.match(spec, target, wav), repeats)
-    return {"comb_rtf": round(comb / audio, 4), "mel_match_rtf": round(match / audio, 4)}
+    return {"comb_periods": periods, "comb_rtf": round(comb / audio, 4), "mel_match_rtf": round(match / audio, 4)}
 
 
 def time_torch(model, mels, speakers, repeats):
@@ -303,7 +306,8 @@ def main():
         str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()
     }
 
-    print(f"post-filters of the bundled voice, alone, batch 1: comb (4 periods) RTF {post_filters['comb_rtf']:.4f}, "
+    print(f"post-filters of the bundled voice, alone, batch 1: comb ({post_filters['comb_periods']} periods) "
+          f"RTF {post_filters['comb_rtf']:.4f}, "
           f"mel match RTF {post_filters['mel_match_rtf']:.4f}")
     figures["post_filters"] = post_filters
 

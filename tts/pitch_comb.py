@@ -4,13 +4,19 @@ A vocoder that draws speech sample by sample (the excitation WaveNet) makes each
 little different from the last, so noise fills the spectrum between the harmonics. A mel band is
 wider than the gap between two harmonics, so the mel cannot describe that noise and tts.mel_match
 cannot take it out. Speech codecs clean their decoded speech with a long-term (pitch) post-filter;
-this is its zero-phase form: each voiced sample is averaged with the samples whole periods before
-and after it, decay**j the weight of the j-th period on each side, so a periodic signal passes
-unchanged and what differs from period to period is attenuated. The period follows the F0 sample by
-sample (interpolated between the frames' centres, held through unvoiced frames), and the filter's
-weight follows the voicing, so unvoiced sounds pass unchanged.
+this is its zero-phase form: each voiced sample is averaged with the samples whole cycles before
+and after it, decay**j the weight of the j-th cycle on each side, so a periodic signal passes
+unchanged and what differs from period to period is attenuated.
 
-It reads `periods` periods ahead, so `stream` (or `feed` and `finish`) returns each sample once the
+The taps sit whole cycles away along the F0's phase (the period, interpolated between the frames'
+centres and held through unvoiced frames, integrated sample by sample), not at whole multiples of
+the current period: where the pitch glides, the j-th cycle back is the sum of the periods between,
+and a tap j periods of *this* sample away drifts off it by more each cycle (on the bundled voice,
+taps at multiples of the period scored DNSMOS OVRL 2.62 where these score 2.71). A tap counts as
+much as the voicing both where it lands and at the sample it filters, so unvoiced sounds pass
+unchanged and a vowel's average leaves out the consonant beside it.
+
+It reads `periods` cycles ahead, so `stream` (or `feed` and `finish`) returns each sample once the
 samples that far past it have arrived, and a whole waveform is `apply` (the same arithmetic on each
 sample, so the two agree exactly).
 """
@@ -40,6 +46,8 @@ class PitchComb:
         self.period = period
         self.reach = math.ceil(periods * period.max()) + 1 if voiced.any() else 0  # samples read ahead
         self.buffer = np.zeros(0)  # the input from sample `start` on
+        self.phase = np.zeros(0)  # the F0's phase in cycles at the same samples
+        self.next_phase = 0.0  # the phase at sample `received`
         self.start = self.received = self.returned = 0
 
     @classmethod
@@ -55,7 +63,13 @@ class PitchComb:
 
     def feed(self, chunk):
         """The output samples whose every tap `chunk` has brought in (float32), in order."""
-        self.buffer = np.concatenate([self.buffer, np.asarray(chunk, np.float64)])
+        chunk = np.asarray(chunk, np.float64)
+        self.buffer = np.concatenate([self.buffer, chunk])
+        # a running sum from the last sample's phase: the same additions in the same order however
+        # the waveform is cut into chunks
+        steps = 1.0 / np.interp(np.arange(self.received, self.received + len(chunk), dtype=np.float64), self.centres, self.period)
+        phase = np.cumsum(np.r_[self.next_phase, steps])
+        self.phase, self.next_phase = np.concatenate([self.phase, phase[:-1]]), phase[-1]
         self.received += len(chunk)
         return self._filtered(self.received - self.reach)
 
@@ -67,19 +81,23 @@ class PitchComb:
         """Output samples from `returned` to `until`. Taps outside the input received so far are
         left out: those are only ever the ends of the waveform, as `feed` holds back `reach`."""
         n = np.arange(self.returned, max(until, self.returned), dtype=np.float64)
+        if len(n) == 0:
+            return np.zeros(0, np.float32)
         out = self._at(n)
         norm = np.ones(len(n))
-        lag = np.interp(n, self.centres, self.period)
         voicing = np.interp(n, self.centres, self.voicing)
+        phase = self.phase[self.returned - self.start :][: len(n)]
+        samples = np.arange(self.start, self.received, dtype=np.float64)
         for j, weight in enumerate(self.weights, start=1):
-            for position in (n - j * lag, n + j * lag):
-                inside = (position >= 0) & (position < self.received - 1)
-                tap = weight * voicing * inside
-                out += tap * self._at(np.where(inside, position, n))
+            for cycle in (phase - j, phase + j):
+                inside = (cycle >= 0) & (cycle <= self.phase[-1])
+                position = np.where(inside, np.interp(cycle, self.phase, samples), n)
+                tap = weight * voicing * np.interp(position, self.centres, self.voicing) * inside
+                out += tap * self._at(position)
                 norm += tap
         self.returned += len(n)
         kept = max(self.returned - self.reach - self.start, 0)  # what no later sample reaches back to
-        self.buffer, self.start = self.buffer[kept:], self.start + kept
+        self.buffer, self.phase, self.start = self.buffer[kept:], self.phase[kept:], self.start + kept
         return (out / norm).astype(np.float32)
 
     def _at(self, positions):

@@ -224,7 +224,7 @@ stage_7() {
     run tts build-voice --out "$voice" --replace --name "$corpus" --description "$voice_description" \
         --duration "$exp/duration" --acoustic "$exp/acoustic" --speakers "$speaker_table" \
         "${vocoders[@]}" --vocoder-option wavenet.match_mel=true \
-        --vocoder-option wavenet.comb_periods=4 --vocoder-option wavenet.comb_decay=0.9 --vocoder-option wavenet.post_passes=3 \
+        --vocoder-option wavenet.comb_periods=8 --vocoder-option wavenet.comb_decay=0.95 --vocoder-option wavenet.post_passes=3 \
         --default-vocoder "$default_vocoder"
 }
 

@@ -16,5 +16,5 @@ tts build-voice --out tts/voices/default --replace --half \
     --duration "$exp/duration/duration.safetensors" --acoustic "$exp/acoustic" --speakers "$data/vctk.speakers.json" \
     --vocoder griffinlim --vocoder world --vocoder lpc --vocoder "wavenet=$exp/wavenet" \
     --vocoder "concat=$exp/units_p229_p230" --vocoder-option wavenet.match_mel=true \
-    --vocoder-option wavenet.comb_periods=4 --vocoder-option wavenet.comb_decay=0.9 --vocoder-option wavenet.post_passes=3 \
+    --vocoder-option wavenet.comb_periods=8 --vocoder-option wavenet.comb_decay=0.95 --vocoder-option wavenet.post_passes=3 \
     --default-vocoder "$default_vocoder"

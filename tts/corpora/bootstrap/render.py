@@ -22,6 +22,14 @@ def warm_up():
     audio.speech_bounds(np.zeros(4000, dtype=np.float32), sample_rate=16000)
 
 
+def as_in_corpus(wav, rate, *, sample_rate, trim):
+    """An engine's waveform as the corpus keeps it: trimmed to the speech (if `trim`), at
+    `sample_rate`, at one loudness; and the sample (of `wav`) where the kept audio starts."""
+    start, end = audio.speech_bounds(wav, sample_rate=rate) if trim else (0, len(wav))
+    wav = audio.resample(wav[start:end], orig_sr=rate, target_sr=sample_rate)
+    return audio.normalize_loudness(wav, target_dbfs=TARGET_DBFS), start
+
+
 def render(item, root):
     """Write `item`'s audio (and, for festival voices, its alignment) under `root`; return its seconds."""
     root = Path(root)
@@ -33,9 +41,7 @@ def render(item, root):
         wav, rate = audio.load(raw)
     if not np.any(wav):
         raise TTSError(f"{item.voice.label} produced silence for {item.utt_id}: {item.sentence.normalized!r}")
-    start, end = audio.speech_bounds(wav, sample_rate=rate) if item.trim else (0, len(wav))
-    wav = audio.resample(wav[start:end], orig_sr=rate, target_sr=item.sample_rate)
-    wav = audio.normalize_loudness(wav, target_dbfs=TARGET_DBFS)
+    wav, start = as_in_corpus(wav, rate, sample_rate=item.sample_rate, trim=item.trim)
     audio.save(root / item.audio, wav, item.sample_rate)
     seconds = len(wav) / item.sample_rate
     if words is not None:
