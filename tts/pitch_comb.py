@@ -65,9 +65,10 @@ class PitchComb:
         """The output samples whose every tap `chunk` has brought in (float32), in order."""
         chunk = np.asarray(chunk, np.float64)
         self.buffer = np.concatenate([self.buffer, chunk])
+        samples = np.arange(self.received, self.received + len(chunk), dtype=np.float64)
+        steps = 1.0 / np.interp(samples, self.centres, self.period)  # cycles a sample
         # a running sum from the last sample's phase: the same additions in the same order however
         # the waveform is cut into chunks
-        steps = 1.0 / np.interp(np.arange(self.received, self.received + len(chunk), dtype=np.float64), self.centres, self.period)
         phase = np.cumsum(np.r_[self.next_phase, steps])
         self.phase, self.next_phase = np.concatenate([self.phase, phase[:-1]]), phase[-1]
         self.received += len(chunk)
