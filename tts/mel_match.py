@@ -17,6 +17,7 @@ exactly).
 
 import numpy as np
 
+from tts.chunked_filter import ChunkedFilter
 from tts.errors import TTSError
 from tts.mel import analysis_window, log_mel_of_spectrum, mel_filterbank, padding
 
@@ -26,7 +27,7 @@ from tts.mel import analysis_window, log_mel_of_spectrum, mel_filterbank, paddin
 MAX_GAIN_DB = 24.0
 
 
-class MelMatch:
+class MelMatch(ChunkedFilter):
     """Reshapes a waveform, fed in chunks, to target log-mel frames [frames, n_mels] of `spec`:
     frame i (the window mel_numpy analyses for frame i) to targets[i]. The windows that reach before
     the first frame's or past the last's, of which the target says nothing, pass unchanged."""
@@ -56,13 +57,7 @@ class MelMatch:
     @classmethod
     def match(cls, spec, targets, wav):
         """The whole of `wav` reshaped at once."""
-        return np.concatenate(list(cls(spec, targets).stream([wav])))
-
-    def stream(self, chunks):
-        """Yields the output of waveform chunks as each completes it, then the rest."""
-        for chunk in chunks:
-            yield self.feed(chunk)
-        yield self.finish()
+        return cls(spec, targets).whole(wav)
 
     def feed(self, chunk):
         """The output samples that `chunk` completes (float32), in order."""

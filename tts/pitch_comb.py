@@ -25,11 +25,12 @@ import math
 
 import numpy as np
 
+from tts.chunked_filter import ChunkedFilter
 from tts.errors import TTSError
 from tts.pitch import F0_FLOOR
 
 
-class PitchComb:
+class PitchComb(ChunkedFilter):
     """Filters a waveform of an utterance, fed in chunks, at its frame F0 (Hz, 0 where unvoiced,
     one value per hop of `spec`; frame k centred at sample (k + 0.5) * hop, as tts.pitch)."""
 
@@ -53,13 +54,7 @@ class PitchComb:
     @classmethod
     def apply(cls, spec, f0, wav, *, periods, decay):
         """The whole of `wav` filtered at once."""
-        return np.concatenate(list(cls(spec, f0, periods=periods, decay=decay).stream([wav])))
-
-    def stream(self, chunks):
-        """Yields the output of waveform chunks as each completes it, then the rest."""
-        for chunk in chunks:
-            yield self.feed(chunk)
-        yield self.finish()
+        return cls(spec, f0, periods=periods, decay=decay).whole(wav)
 
     def feed(self, chunk):
         """The output samples whose every tap `chunk` has brought in (float32), in order."""
