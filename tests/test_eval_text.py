@@ -93,7 +93,8 @@ def test_dnsmos_scores_clean_speech_above_white_noise(fox):
 
 def test_harvard_is_the_list_kept_out_of_training_and_files_skip_blank_lines(texts):
     harvard = read_texts("harvard")
-    assert len(harvard) == 20 and harvard[0] == "The birch canoe slid on the smooth planks."
+    assert len(harvard) == 100 and harvard[0] == "The birch canoe slid on the smooth planks."
+    assert harvard[-1] == "Rain dripped from the eaves all day long."
     assert tuple(harvard) == RESERVED
     assert read_texts(texts) == ["Hello there.", "I paid $5."]
     with pytest.raises(UsageError, match="built-in lists: harvard"):

@@ -27,7 +27,7 @@ def test_eval_scores_the_chosen_utterances_and_writes_a_report(manifest, tmp_pat
     GriffinLimVocoder(FeatureSpec(), iterations=16).save(tmp_path / "griffinlim.json")
     status = main(["eval", "copy", "--manifest", str(manifest), "--ids", str(tmp_path / "ids.json"),
                    "--vocoder", f"griffinlim={tmp_path / 'griffinlim.json'}", "--world-reference",
-                   "--out", str(tmp_path / "r.json")])
+                   "--mel-ceiling", "--out", str(tmp_path / "r.json")])
     assert status == 0
     out = capsys.readouterr().out
     assert "copy-synthesis of 2 utterances" in out and "griffinlim" in out
@@ -36,6 +36,8 @@ def test_eval_scores_the_chosen_utterances_and_writes_a_report(manifest, tmp_pat
     assert report["stoi"] > 0.5 and 1.0 <= report["pesq"] <= 4.7 and report["mcd_db"] > 0 and report["rtf"] > 0
     reference = json.loads((tmp_path / "r.json").read_text())["world-analysis"]
     assert reference["utterances"] == 2 and 1.0 <= reference["pesq"] <= 4.7 and reference["rtf"] > 0
+    ceiling = json.loads((tmp_path / "r.json").read_text())["mel-own-phase"]
+    assert ceiling["utterances"] == 2 and ceiling["stoi"] > report["stoi"] and ceiling["mcd_db"] < report["mcd_db"]
 
 
 def test_eval_refuses_unknown_vocoders_and_empty_selections(manifest, tmp_path, capsys):

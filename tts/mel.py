@@ -45,6 +45,13 @@ def _log(mel, spec, log):
 
 def mel_numpy(wav, spec: FeatureSpec = FeatureSpec()):
     """Reference log-mel of one mono clip: [samples] -> [n_frames, n_mels], float64 math."""
+    spectrum = np.fft.rfft(analysis_frames(wav, spec), axis=1)
+    return log_mel_of_spectrum(spectrum, spec).astype(np.float32)
+
+
+def analysis_frames(wav, spec: FeatureSpec):
+    """The windowed frames [n_frames, n_fft] (float64) of one mono clip that mel_numpy analyses:
+    frame k starts at k * hop in the padded clip."""
     wav = np.asarray(wav, dtype=np.float64)
     if wav.ndim != 1:
         raise AudioFormatError(f"mel_numpy expects a mono [samples] array, got shape {wav.shape}")
@@ -53,12 +60,8 @@ def mel_numpy(wav, spec: FeatureSpec = FeatureSpec()):
     reflect_left, reflect_right = min(left, len(wav) - 1), min(right, len(wav) - 1)
     padded = np.pad(wav, (reflect_left, reflect_right), mode="reflect")
     padded = np.pad(padded, (left - reflect_left, right - reflect_right))
-    window = analysis_window(spec)
-    n_frames = spec.n_frames(len(wav))
-    starts = np.arange(n_frames) * spec.hop_length
-    frames = np.stack([padded[s : s + spec.n_fft] for s in starts]) * window
-    spectrum = np.fft.rfft(frames, axis=1)
-    return log_mel_of_spectrum(spectrum, spec).astype(np.float32)
+    starts = np.arange(spec.n_frames(len(wav))) * spec.hop_length
+    return np.stack([padded[s : s + spec.n_fft] for s in starts]) * analysis_window(spec)
 
 
 def analysis_window(spec: FeatureSpec):

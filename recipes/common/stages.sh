@@ -50,7 +50,7 @@ train_args=()          # key=value overrides for every training stage
 aligner_args=() duration_args=() acoustic_args=() wavenet_args=()
 wavenet_gta_args=(train.lr=0.0003 train.warmup_steps=0)  # the second WaveNet run, after wavenet_args
 default_vocoder=wavenet
-eval_texts=20          # Harvard sentences stages 8 and 9 speak (the list has 20)
+eval_texts=20          # Harvard sentences stages 8 and 9 speak (the list has 100)
 eval_held_out=10       # held-out recordings per speaker that stage 9 scores
 
 usage() {

@@ -21,6 +21,7 @@ from tts.corpora.manifest import read_manifest
 from tts.corpora.speakers import manifest_speaker_order
 from tts.durations import read_durations
 from tts.errors import TTSError, UsageError
+from tts.evaluation.mel_ceiling import mel_with_own_phase
 from tts.evaluation.spoken import spoken_text
 from tts.mel import mel
 from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
@@ -44,12 +45,14 @@ class UtteranceScores:
 
 
 def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations_path=None, limit=None,
-                            world_reference=False, vocoder_options=None):
+                            world_reference=False, mel_ceiling=False, vocoder_options=None):
     """{row: summary} of the manifest's recordings: their own WER ("original", when every one has words to
     score), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders` with
     `vocoder_options`, which its row then records), then WORLD's analysis-synthesis ("world-analysis")
-    when `world_reference`. Only the ids listed in the JSON file `ids_path` are scored, at most `limit`;
-    `durations_path` (from `tts align`) gives the phonemes and durations of vocoders that need them."""
+    when `world_reference`, and each recording rebuilt from its mel with its own phase ("mel-own-phase",
+    tts.evaluation.mel_ceiling) when `mel_ceiling`. Only the ids listed in the JSON file `ids_path` are
+    scored, at most `limit`; `durations_path` (from `tts align`) gives the phonemes and durations of
+    vocoders that need them."""
     entries = read_manifest(manifest_path)
     if ids_path is not None:
         wanted = set(read_held_out_ids(ids_path))
@@ -77,6 +80,10 @@ def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations
             return world.analysis_synthesis(reference)
 
         report["world-analysis"] = summary(score_resynthesis(render, entries, world.spec, recognizer))
+    if mel_ceiling:
+        spec = loaded[0][1].spec
+        report["mel-own-phase"] = summary(score_resynthesis(
+            lambda entry, reference, features: mel_with_own_phase(reference, features, spec), entries, spec, recognizer))
     return report
 
 

@@ -1,6 +1,6 @@
 """Sentence lists: one sentence per line, from a UTF-8 file or a built-in list named by `--texts`.
 
-`harvard` is IEEE "Harvard" lists 1 and 2 (phonetically balanced sentences from the IEEE
+`harvard` is IEEE "Harvard" lists 1 to 10 (100 phonetically balanced sentences from the IEEE
 Recommended Practice for Speech Quality Measurements). They are reserved for evaluation: the
 bootstrap corpora drop any sentence in this file, so a voice is scored on text it never trained on.
 The reader is core so that both sides, the corpora and the evaluation, read the one list.

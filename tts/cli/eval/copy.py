@@ -34,6 +34,11 @@ def register(subparsers):
         "--world-reference", action="store_true",
         help="add WORLD analysis-synthesis of each recording (its own Harvest/CheapTrick/D4C features) as a reference row",
     )
+    parser.add_argument(
+        "--mel-ceiling", action="store_true",
+        help="add each recording rebuilt from its mel's magnitude with its own phase as a reference row "
+        "(mel-own-phase): what the mel allows a vocoder that gets the phase right",
+    )
     parser.add_argument("--limit", type=positive_int, metavar="N", help="score at most N utterances")
     parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
     parser.set_defaults(func=run)
@@ -52,7 +57,8 @@ def run(args):
 
     options = vocoder_options(args.vocoder_option, [name for name, _ in args.vocoder])
     report = evaluate_copy_synthesis(args.manifest, args.vocoder, ids_path=args.ids, durations_path=args.durations,
-                                     limit=args.limit, world_reference=args.world_reference, vocoder_options=options)
+                                     limit=args.limit, world_reference=args.world_reference, mel_ceiling=args.mel_ceiling,
+                                     vocoder_options=options)
     utterances = next(iter(report.values()))["utterances"]  # every row scores the same ones
     print(f"copy-synthesis of {utterances} utterances from {args.manifest}")
     print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7} {'WER':>6}")
