@@ -9,6 +9,7 @@ as a reference row (on the bootstrap VCTK's 120 held-out utterances: WER 0.442 a
 recordings' 0.431 and Griffin-Lim's 0.453, PESQ 4.26; BENCHMARKS.md).
 """
 
+import librosa
 import numpy as np
 
 from tts.mel import analysis_frames, analysis_window, mel_to_magnitude, padding
@@ -24,12 +25,7 @@ def with_own_phase(wav, magnitude, spec):
     `magnitude` [frames, n_fft // 2 + 1] and their phase kept, windowed again and overlap-added
     (weighted by the squared window, so the true magnitude gives `wav` back)."""
     spectrum = np.fft.rfft(analysis_frames(wav, spec), axis=1)
-    frames = np.fft.irfft(magnitude * np.exp(1j * np.angle(spectrum)), n=spec.n_fft, axis=1)
-    window = analysis_window(spec)
-    hop, left = spec.hop_length, padding(spec)[0]
-    total, weight = np.zeros(len(frames) * hop + spec.n_fft), np.zeros(len(frames) * hop + spec.n_fft)
-    for index, frame in enumerate(frames):
-        total[index * hop : index * hop + spec.n_fft] += frame * window
-        weight[index * hop : index * hop + spec.n_fft] += window**2
-    out = total[left : left + len(wav)] / np.maximum(weight[left : left + len(wav)], 1e-12)
-    return out.astype(np.float32)
+    left = padding(spec)[0]  # the frames start that far before the waveform
+    padded = librosa.istft((magnitude * np.exp(1j * np.angle(spectrum))).T, hop_length=spec.hop_length,
+                           n_fft=spec.n_fft, window=analysis_window(spec), center=False, length=left + len(wav))
+    return padded[left:].astype(np.float32)
