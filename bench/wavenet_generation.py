@@ -109,19 +109,22 @@ def best_time(fn, repeats):
 
 
 def time_post_filters(seconds, repeats, rng):
-    """RTF of the bundled voice's comb at 120 Hz and of the mel match, each alone, on noise of
-    `seconds` (their cost does not depend on what the waveform holds) reshaped to another noise's mel."""
+    """RTF of the bundled voice's comb at 120 Hz (its guard reading the target mel) and of the mel
+    match, each alone, on noise of `seconds` (their cost does not depend on what the waveform holds)
+    reshaped to another noise's mel."""
     options = VoiceFiles.read().vocoder_options["wavenet"]
-    periods, decay = options["comb_periods"], options["comb_decay"]
+    periods, decay, guard = options["comb_periods"], options["comb_decay"], options.get("comb_guard", 0.0)
     spec = FeatureSpec()
     frames = max(1, round(seconds * SAMPLE_RATE / spec.hop_length))
     wav = rng.standard_normal(frames * spec.hop_length).astype(np.float32)
     target = mel_numpy(0.5 * rng.standard_normal(len(wav)).astype(np.float32), spec)
     f0 = np.full(frames, 120.0)
     audio = len(wav) / SAMPLE_RATE
-    comb, _ = best_time(lambda: PitchComb.apply(spec, f0, wav, periods=periods, decay=decay), repeats)
+    comb, _ = best_time(lambda: PitchComb.apply(spec, f0, wav, periods=periods, decay=decay, mel=target, guard=guard),
+                        repeats)
     match, _ = best_time(lambda: MelMatch.match(spec, target, wav), repeats)
-    return {"comb_periods": periods, "comb_rtf": round(comb / audio, 4), "mel_match_rtf": round(match / audio, 4)}
+    return {"comb_periods": periods, "comb_guard": guard, "comb_rtf": round(comb / audio, 4),
+            "mel_match_rtf": round(match / audio, 4)}
 
 
 def time_torch(model, mels, speakers, repeats):
@@ -306,7 +309,8 @@ def main():
         str(width): {"rtf": round(rtf, 4), "parameters": parameters} for width, (rtf, parameters) in widths.items()
     }
 
-    print(f"post-filters of the bundled voice, alone, batch 1: comb ({post_filters['comb_periods']} periods) "
+    print(f"post-filters of the bundled voice, alone, batch 1: comb ({post_filters['comb_periods']} periods, "
+          f"guard {post_filters['comb_guard']} nats) "
           f"RTF {post_filters['comb_rtf']:.4f}, "
           f"mel match RTF {post_filters['mel_match_rtf']:.4f}")
     figures["post_filters"] = post_filters

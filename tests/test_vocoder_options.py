@@ -127,3 +127,23 @@ def test_the_pitch_comb_runs_before_the_mel_match_in_render_and_stream(tempered_
     np.testing.assert_array_equal(np.concatenate(list(twice.stream(utterance, chunk_frames=5))), again)
     with pytest.raises(TTSError, match="post_passes must be a whole number of passes, 1 or more"):
         WaveNetVocoder.load(weights, post_passes=0)
+
+
+def test_the_combs_guard_reads_the_utterances_mel(tempered_voice):
+    """`wavenet.comb_guard`: the comb's taps weighed by how alike the mel frames are
+    (tts.pitch_comb), in render and stream alike; a bad value fails at load."""
+    from tts.mel_match import MelMatch
+    from tts.pitch_comb import PitchComb
+
+    utterance = Voice.load(tempered_voice).synthesize("Hello there.", vocoder="griffinlim").utterances[0]
+    weights = tempered_voice / "wavenet.safetensors"
+    raw = WaveNetVocoder.load(weights).render([utterance])[0]
+    guarded = WaveNetVocoder.load(weights, match_mel=True, comb_periods=3, comb_decay=0.8, comb_guard=0.5)
+    out = guarded.render([utterance])[0]
+    combed = PitchComb.apply(guarded.spec, utterance.f0, raw, periods=3, decay=0.8, mel=utterance.mel, guard=0.5)
+    np.testing.assert_array_equal(out, MelMatch.match(guarded.spec, utterance.mel, combed))
+    unguarded = PitchComb.apply(guarded.spec, utterance.f0, raw, periods=3, decay=0.8)
+    assert not np.allclose(out, MelMatch.match(guarded.spec, utterance.mel, unguarded), atol=1e-3)
+    np.testing.assert_array_equal(np.concatenate(list(guarded.stream(utterance, chunk_frames=5))), out)
+    with pytest.raises(TTSError, match="guard must be a number of nats, 0 or more"):
+        WaveNetVocoder.load(weights, comb_periods=3, comb_guard=-1)

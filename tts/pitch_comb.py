@@ -14,7 +14,10 @@ the current period: where the pitch glides, the j-th cycle back is the sum of th
 and a tap j periods of *this* sample away drifts off it by more each cycle (on the bundled voice,
 taps at multiples of the period scored DNSMOS OVRL 2.62 where these score 2.71). A tap counts as
 much as the voicing both where it lands and at the sample it filters, so unvoiced sounds pass
-unchanged and a vowel's average leaves out the consonant beside it.
+unchanged and a vowel's average leaves out the consonant beside it. Given the utterance's log-mel
+and a `guard` (nats), a tap also counts exp(-(d / guard)**2), d the RMS difference between the mel
+frames at the tap and at the sample: where the spectrum moves (a formant glide into a consonant, a
+vowel's onset) the average keeps to the cycles that sound alike, which are the words' cues.
 
 It reads `periods` cycles ahead, so `stream` (or `feed` and `finish`) returns each sample once the
 samples that far past it have arrived, and a whole waveform is `apply` (the same arithmetic on each
@@ -34,8 +37,9 @@ class PitchComb(ChunkedFilter):
     """Filters a waveform of an utterance, fed in chunks, at its frame F0 (Hz, 0 where unvoiced,
     one value per hop of `spec`; frame k centred at sample (k + 0.5) * hop, as tts.pitch)."""
 
-    def __init__(self, spec, f0, *, periods, decay):
+    def __init__(self, spec, f0, *, periods, decay, mel=None, guard=0.0):
         periods, decay = checked_comb(periods, decay)
+        guard = checked_guard(guard)
         f0 = np.asarray(f0, np.float64)
         voiced = f0 > 0
         self.weights = [decay**j for j in range(1, periods + 1)]
@@ -46,15 +50,17 @@ class PitchComb(ChunkedFilter):
             period = np.interp(np.arange(len(f0)), np.flatnonzero(voiced), period[voiced])
         self.period = period
         self.reach = math.ceil(periods * period.max()) + 1 if voiced.any() else 0  # samples read ahead
+        self.hop = spec.hop_length
+        self.likeness = _frame_likeness(mel, guard, self.reach // self.hop + 2) if guard else None
         self.buffer = np.zeros(0)  # the input from sample `start` on
         self.phase = np.zeros(0)  # the F0's phase in cycles at the same samples
         self.next_phase = 0.0  # the phase at sample `received`
         self.start = self.received = self.returned = 0
 
     @classmethod
-    def apply(cls, spec, f0, wav, *, periods, decay):
+    def apply(cls, spec, f0, wav, *, periods, decay, mel=None, guard=0.0):
         """The whole of `wav` filtered at once."""
-        return cls(spec, f0, periods=periods, decay=decay).whole(wav)
+        return cls(spec, f0, periods=periods, decay=decay, mel=mel, guard=guard).whole(wav)
 
     def feed(self, chunk):
         """The output samples whose every tap `chunk` has brought in (float32), in order."""
@@ -84,17 +90,32 @@ class PitchComb(ChunkedFilter):
         voicing = np.interp(n, self.centres, self.voicing)
         phase = self.phase[self.returned - self.start :][: len(n)]
         samples = np.arange(self.start, self.received, dtype=np.float64)
+        frame = self._frame_of(n)
         for j, weight in enumerate(self.weights, start=1):
             for cycle in (phase - j, phase + j):
                 inside = (cycle >= 0) & (cycle <= self.phase[-1])
                 position = np.where(inside, np.interp(cycle, self.phase, samples), n)
                 tap = weight * voicing * np.interp(position, self.centres, self.voicing) * inside
+                if self.likeness is not None:
+                    tap *= self._likeness(frame, self._frame_of(position))
                 out += tap * self._at(position)
                 norm += tap
         self.returned += len(n)
         kept = max(self.returned - self.reach - self.start, 0)  # what no later sample reaches back to
         self.buffer, self.phase, self.start = self.buffer[kept:], self.phase[kept:], self.start + kept
         return (out / norm).astype(np.float32)
+
+    def _likeness(self, frames, others):
+        """The guard's weight between each of `frames` and the frame in `others` (a flat take: the
+        fastest indexing, in the comb's innermost loop)."""
+        width = self.likeness.shape[1]
+        return self.likeness.take(frames * width + width // 2 + others - frames)
+
+    def _frame_of(self, positions):
+        """The frame each sample position lies in (the last frame's for those past it); for the guard."""
+        if self.likeness is None:
+            return None
+        return np.minimum(positions // self.hop, len(self.likeness) - 1).astype(np.int64)
 
     def _at(self, positions):
         """The input linearly interpolated at absolute sample positions."""
@@ -103,6 +124,27 @@ class PitchComb(ChunkedFilter):
         index = whole.astype(np.int64) - self.start
         following = np.minimum(index + 1, len(self.buffer) - 1)
         return self.buffer[index] * (1 - fraction) + self.buffer[following] * fraction
+
+
+def _frame_likeness(mel, guard, reach):
+    """[frames, 2 * reach + 1]: exp(-(d / guard)**2), d the RMS difference of log-mel frame k and
+    frame k + j - reach (frames past either end count as the end's)."""
+    if mel is None:
+        raise TTSError("the pitch comb's guard needs the utterance's mel")
+    mel = np.asarray(mel, np.float64)
+    frames = np.arange(len(mel))
+    likeness = np.empty((len(mel), 2 * reach + 1))
+    for j, offset in enumerate(range(-reach, reach + 1)):
+        other = mel[np.clip(frames + offset, 0, len(mel) - 1)]
+        likeness[:, j] = np.exp(-np.mean((mel - other) ** 2, axis=1) / guard**2)
+    return likeness
+
+
+def checked_guard(guard):
+    """The comb's guard as a float (0: none), or a one-line error."""
+    if isinstance(guard, bool) or not isinstance(guard, (int, float)) or not 0 <= guard < math.inf:
+        raise TTSError(f"the pitch comb's guard must be a number of nats, 0 or more, got {guard!r}")
+    return float(guard)
 
 
 def checked_comb(periods, decay):

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from tts.mel_match import MelMatch
-from tts.pitch_comb import PitchComb, checked_comb, checked_count
+from tts.pitch_comb import PitchComb, checked_comb, checked_count, checked_guard
 from vocoders.base import Vocoder
 from vocoders.wavenet.generate import WaveNetGenerator, checked_temperature
 from vocoders.wavenet.model import WaveNet
@@ -17,18 +17,21 @@ class WaveNetVocoder(Vocoder):
     needs = ("mel",)  # + "speaker" (multi-speaker), + "f0" (a sine at F0, voicing, the comb): set per instance
 
     def __init__(self, model, *, temperature=1.0, voiced_temperature=None, seed=0, match_mel=False,
-                 comb_periods=0, comb_decay=0.7, post_passes=1):
+                 comb_periods=0, comb_decay=0.7, comb_guard=0.0, post_passes=1):
         """voiced_temperature: the sampling temperature of voiced frames (WaveNetGenerator.generate);
         the vocoder then needs the utterance's F0 for its voicing. comb_periods, comb_decay: a comb
         at the utterance's F0 over that many periods each side (tts.pitch_comb; 0: none), which
-        takes out what differs from period to period. match_mel: then reshape each frame to the mel
-        it was given (tts.mel_match), the draws' fine structure kept. post_passes: how many times
-        the two run in turn; each pass's comb cleans what the last match's gains raised between the
-        harmonics, each match restores the mel (alternating projections)."""
+        takes out what differs from period to period; comb_guard (nats, 0: none): its taps count
+        less where the mel differs from the sample's frame (tts.pitch_comb). match_mel: then
+        reshape each frame to the mel it was given (tts.mel_match), the draws' fine structure
+        kept. post_passes: how many times the two run in turn; each pass's comb cleans what the
+        last match's gains raised between the harmonics, each match restores the mel (alternating
+        projections)."""
         checked_temperature(temperature)  # here, so a voice's bad option fails at load
         if voiced_temperature is not None:
             checked_temperature(voiced_temperature)
-        self.comb = dict(zip(("periods", "decay"), checked_comb(comb_periods, comb_decay)))
+        periods, decay = checked_comb(comb_periods, comb_decay)
+        self.comb = {"periods": periods, "decay": decay, "guard": checked_guard(comb_guard)}
         self.post_passes = checked_count(post_passes, least=1, what="post_passes", unit="passes")
         self.generator_reads_f0 = model.config.excitation.f0_source or voiced_temperature is not None
         reads_f0 = self.generator_reads_f0 or comb_periods > 0
@@ -43,13 +46,13 @@ class WaveNetVocoder(Vocoder):
 
     @classmethod
     def load(cls, path, *, temperature=1.0, voiced_temperature=None, seed=0, match_mel=False, comb_periods=0,
-             comb_decay=0.7, post_passes=1):
+             comb_decay=0.7, comb_guard=0.0, post_passes=1):
         """From a weights file or a training run directory (its wavenet.safetensors), sampling and
         post-filters as the constructor says (a voice's vocoder_options)."""
         path = Path(path)
         return cls(WaveNet.load(path / WEIGHTS_FILE if path.is_dir() else path), temperature=temperature,
                    voiced_temperature=voiced_temperature, seed=seed, match_mel=match_mel, comb_periods=comb_periods,
-                   comb_decay=comb_decay, post_passes=post_passes)
+                   comb_decay=comb_decay, comb_guard=comb_guard, post_passes=post_passes)
 
     def render(self, utterances):
         multi = bool(self.model.config.conditioning.speakers)
@@ -74,7 +77,7 @@ class WaveNetVocoder(Vocoder):
         post_passes times in turn."""
         for _ in range(self.post_passes):
             if self.comb["periods"]:
-                chunks = PitchComb(self.spec, utterance.f0, **self.comb).stream(chunks)
+                chunks = PitchComb(self.spec, utterance.f0, mel=utterance.mel, **self.comb).stream(chunks)
             if self.match_mel:
                 chunks = MelMatch(self.spec, utterance.mel).stream(chunks)
         return chunks
