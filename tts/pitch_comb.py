@@ -51,7 +51,8 @@ class PitchComb(ChunkedFilter):
         self.period = period
         self.reach = math.ceil(periods * period.max()) + 1 if voiced.any() else 0  # samples read ahead
         self.hop = spec.hop_length
-        self.likeness = _frame_likeness(mel, guard, self.reach // self.hop + 2) if guard else None
+        # frames a tap can land from its sample's: reach // hop, and one more for where the two fall
+        self.likeness = _frame_likeness(mel, guard, self.reach // self.hop + 1) if guard else None
         self.buffer = np.zeros(0)  # the input from sample `start` on
         self.phase = np.zeros(0)  # the F0's phase in cycles at the same samples
         self.next_phase = 0.0  # the phase at sample `received`
@@ -126,15 +127,15 @@ class PitchComb(ChunkedFilter):
         return self.buffer[index] * (1 - fraction) + self.buffer[following] * fraction
 
 
-def _frame_likeness(mel, guard, reach):
-    """[frames, 2 * reach + 1]: exp(-(d / guard)**2), d the RMS difference of log-mel frame k and
-    frame k + j - reach (frames past either end count as the end's)."""
+def _frame_likeness(mel, guard, span):
+    """[frames, 2 * span + 1]: exp(-(d / guard)**2), d the RMS difference of log-mel frame k and
+    frame k + j - span (frames past either end count as the end's)."""
     if mel is None:
         raise TTSError("the pitch comb's guard needs the utterance's mel")
     mel = np.asarray(mel, np.float64)
     frames = np.arange(len(mel))
-    likeness = np.empty((len(mel), 2 * reach + 1))
-    for j, offset in enumerate(range(-reach, reach + 1)):
+    likeness = np.empty((len(mel), 2 * span + 1))
+    for j, offset in enumerate(range(-span, span + 1)):
         other = mel[np.clip(frames + offset, 0, len(mel) - 1)]
         likeness[:, j] = np.exp(-np.mean((mel - other) ** 2, axis=1) / guard**2)
     return likeness
