@@ -33,6 +33,21 @@ def test_the_default_models_have_the_same_size_within_one_percent():
     assert abs(lstm - wavenet) / wavenet < 0.01
 
 
+def test_the_lstm_trains_under_the_cpu_bf16_autocast():
+    """The notes train in bf16 autocast on CPU; oneDNN has no bf16 LSTM on CPUs without AVX-512, so
+    the recurrence runs in float32 there as anywhere: the logits match float32 ones to bf16's
+    precision in the head, and gradients reach the LSTM."""
+    model = NoteLSTM(tiny_lstm_config())
+    tokens = torch.randint(0, len(TOKENS), (2, 12))
+    reference = model(tokens)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        logits = model(tokens)
+    assert logits.dtype == torch.bfloat16
+    torch.testing.assert_close(logits.float(), reference, atol=0.05, rtol=0.05)
+    logits.float().sum().backward()
+    assert model.lstm.weight_hh_l0.grad.abs().sum() > 0
+
+
 @pytest.mark.parametrize("index", [0, 1], ids=["wavenet", "lstm"])
 def test_a_token_never_sees_the_future(index):
     model = tiny_models()[index]
