@@ -246,3 +246,18 @@ def test_a_tiny_model_learns_tiny_tones(kind, tmp_path):
         optimizer.step()
     after = bits_per_sample(model.eval(), windows, context=16)["bits_per_sample"]
     assert before > 7.9 and after < 6.0
+
+
+def test_the_lstm_trains_under_the_cpu_bf16_autocast():
+    """The recipe trains in bf16 autocast on CPU; oneDNN has no bf16 LSTM on CPUs without AVX-512,
+    so the recurrence runs in float32 (tts.training.precision.lstm_in_float32): the logits match
+    float32 ones to bf16's precision in the head, and gradients reach the LSTM."""
+    model = SampleLSTM(tiny_lstm_config(INSTRUMENTS))
+    classes, instrument = torch.randint(0, 256, (2, 24)), torch.tensor([0, 1])
+    reference = model(classes, instrument)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        logits = model(classes, instrument)
+    assert logits.dtype == torch.bfloat16
+    torch.testing.assert_close(logits.float(), reference, atol=0.05, rtol=0.05)
+    logits.float().sum().backward()
+    assert model.lstm.weight_hh_l0.grad.abs().sum() > 0

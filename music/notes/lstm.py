@@ -6,11 +6,11 @@ the default note WaveNet's parameter count (music.notes.config).
     logits, state = model.step(tokens, state)   # the same, carrying the recurrent state (composing)
 """
 
-import torch
 from torch import nn
 
 from music.notes.config import NoteLSTMConfig
 from tts.checkpoint import load_model
+from tts.training.precision import lstm_in_float32
 
 KIND = "note-lstm"
 
@@ -30,11 +30,7 @@ class NoteLSTM(nn.Module):
 
     def step(self, tokens, state=None):
         """(logits, state) of tokens [batch, time] after `state` (None: the start of a piece)."""
-        # oneDNN builds no bf16 LSTM on CPUs without AVX-512 ("could not create a primitive
-        # descriptor"), so under the notes' CPU bf16 autocast the recurrence runs in float32; a
-        # CUDA autocast is left as it is
-        with torch.autocast("cpu", enabled=False):
-            hidden, state = self.lstm(self.embedding(tokens).float(), state)
+        hidden, state = lstm_in_float32(self.lstm, self.embedding(tokens), state)
         return self.head(hidden), state
 
     @classmethod

@@ -12,6 +12,7 @@ from torch import nn
 
 from music.raw.config import SampleLSTMConfig
 from tts.checkpoint import load_model
+from tts.training.precision import lstm_in_float32
 
 KIND = "music-lstm"
 
@@ -37,7 +38,7 @@ class SampleLSTM(nn.Module):
             if instrument is None:
                 raise ValueError("this LSTM is conditioned on instruments: pass one")
             x = x + self.instrument_embedding(instrument)[:, None]
-        hidden, state = self.lstm(x, state)
+        hidden, state = lstm_in_float32(self.lstm, x, state)
         return self.head(hidden), state
 
     @classmethod

@@ -47,3 +47,11 @@ def _cpu_has_native_bf16():
     except OSError:  # not Linux: stay in float32
         return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def lstm_in_float32(lstm, inputs, state=None):
+    """(output, state) of `lstm` over `inputs` with a CPU autocast off, in float32: oneDNN builds no
+    bf16 LSTM on CPUs without AVX-512 ("could not create a primitive descriptor"), where a model
+    trained in the CPU bf16 autocast would otherwise fail. A CUDA autocast is left as it is."""
+    with torch.autocast("cpu", enabled=False):
+        return lstm(inputs.float(), state)
