@@ -17,6 +17,7 @@ from tts.corpora.bootstrap.sentences import RESERVED
 from tts.corpora.manifest import ManifestEntry, write_manifest
 from tts.errors import TTSError, UsageError
 from tts.evaluation.spoken import spoken_text
+from tts.evaluation.text_synthesis import drawing_with, evaluate_texts, seeds_of
 from tts.features import FeatureSpec
 from tts.metrics.dnsmos import dnsmos
 from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
@@ -125,6 +126,48 @@ def test_eval_texts_writes_table_report_and_plot(voice_dir, texts, tmp_path, cap
     assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_eval_texts_pools_the_seeds_of_a_vocoder_that_draws_at_random(voice_dir, texts, tmp_path, capsys):
+    """`--seeds 2`: Griffin-Lim (its first phase is random) speaks each text with its own seed and the
+    next, its WER is the corpus WER over both draws and each seed's is kept; WORLD draws nothing at
+    random and speaks once."""
+    assert main(["eval", "texts", "--voice", str(voice_dir), "--texts", str(texts), "--vocoder", "griffinlim",
+                 "--vocoder", "world", "--seeds", "2", "--out", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    report = json.loads((tmp_path / "r.json").read_text())
+    pooled, once = report["vocoders"]["griffinlim"]["speakers"]["p225"], report["vocoders"]["world"]["speakers"]["p225"]
+    assert list(pooled["seeds"]) == ["0", "1"] and pooled["utterances"] == 4 and "transcripts" not in pooled
+    sentences = report["texts"]
+    heard = [pooled["seeds"][seed]["transcripts"] for seed in ("0", "1")]
+    wer = functools.partial(word_error_rate, normalize=spoken_text)
+    assert pooled["wer"] == round(wer(sentences * 2, heard[0] + heard[1]), 4)
+    assert [pooled["seeds"][seed]["wer"] for seed in ("0", "1")] == [round(wer(sentences, h), 4) for h in heard]
+    assert once["utterances"] == 2 and len(once["transcripts"]) == 2 and "seeds" not in once
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith(("griffinlim", "world"))}
+    assert rows["griffinlim"].endswith(f"WER by seed {pooled['seeds']['0']['wer']:.3f} {pooled['seeds']['1']['wer']:.3f}")
+    assert "by seed" not in rows["world"]
+
+
+def test_drawing_with_a_seed_changes_the_draw_and_gives_the_vocoder_its_own_back(voice):
+    griffinlim, world = voice.vocoder("griffinlim"), voice.vocoder("world")
+    own = griffinlim.seed
+    assert seeds_of(griffinlim, 3) == [own, own + 1, own + 2]
+    assert seeds_of(griffinlim, 1) == [None] and seeds_of(world, 3) == [None]
+    before = voice.synthesize(FOX, vocoder="griffinlim").audio
+    with drawing_with(griffinlim, own + 1):
+        other = voice.synthesize(FOX, vocoder="griffinlim").audio
+    assert griffinlim.seed == own and not np.array_equal(other, before)
+    np.testing.assert_array_equal(voice.synthesize(FOX, vocoder="griffinlim").audio, before)
+    with pytest.raises(RuntimeError), drawing_with(griffinlim, own + 2):
+        raise RuntimeError
+    assert griffinlim.seed == own
+
+
+@pytest.mark.parametrize("seeds", [0, -1, 1.5, True, "2"])
+def test_evaluate_texts_refuses_a_count_of_seeds_that_is_not_one_or_more(voice_dir, texts, seeds):
+    with pytest.raises(UsageError, match="seeds must be a whole number of draws"):
+        evaluate_texts(voice_dir, texts, seeds=seeds)
+
+
 @pytest.mark.parametrize(
     "arguments, message",
     [
@@ -145,7 +188,8 @@ def test_eval_texts_refuses_bad_input_in_one_line(voice_dir, tmp_path, capsys, a
 @pytest.mark.parametrize(
     "arguments, message",
     [([], "the following arguments are required: --texts"),
-     (["--texts", "harvard", "--world-reference"], "unrecognized arguments: --world-reference")],
+     (["--texts", "harvard", "--world-reference"], "unrecognized arguments: --world-reference"),
+     (["--texts", "harvard", "--seeds", "0"], "argument --seeds: expected a positive integer")],
 )
 def test_eval_texts_takes_its_own_flags_only(voice_dir, capsys, arguments, message):
     with pytest.raises(SystemExit) as raised:

@@ -3,14 +3,20 @@ audio is scored without a reference recording: real-time factor (the whole synth
 acoustic model and vocoder, over the audio's length), intelligibility (ASR word error rate against
 the text) and DNSMOS (predicted SIG, BAK and OVRL opinion scores). `evaluate_texts` runs it for
 every vocoder and speaker, as `tts eval texts` does.
+
+A vocoder that draws at random (one with a `seed`: the WaveNet's samples, Griffin-Lim's first
+phase) says something different with each seed, and one seed moves a speaker's WER by several words
+in a hundred; with `seeds` above 1 each text is spoken once per seed and the figures pool them.
 """
 
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
+from tts.errors import UsageError
 from tts.evaluation.spoken import spoken_text
 from tts.metrics.dnsmos import Dnsmos, dnsmos
 from tts.metrics.intelligibility import Recognizer, word_error_rate
@@ -29,11 +35,14 @@ class SentenceScores:
     dnsmos: Dnsmos
 
 
-def evaluate_texts(voice_path, source, *, speakers=None, vocoders=None, limit=None, progress=False):
+def evaluate_texts(voice_path, source, *, speakers=None, vocoders=None, limit=None, seeds=1, progress=False):
     """{"voice", "texts", "vocoders": {name: {"speakers": {label: summary}, "mean": mean_over_speakers}}}:
     the voice at `voice_path` ("default": the bundled one) speaking the first `limit` texts of `source`
     (a file or a built-in list, as read_texts) with each of `speakers` (index, id or mix; default 0) and
-    `vocoders` (default: all of the voice's). `progress`: a line on stderr as each pair starts."""
+    `vocoders` (default: all of the voice's), `seeds` times over for a vocoder that draws at random
+    (seeds_of). `progress`: a line on stderr as each pair starts."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise UsageError(f"seeds must be a whole number of draws, 1 or more, got {seeds!r}")
     texts = read_texts(source)[:limit]
     voice = Voice.load(voice_path)
     resolved = {}
@@ -48,14 +57,39 @@ def evaluate_texts(voice_path, source, *, speakers=None, vocoders=None, limit=No
     recognizer = Recognizer()
     report = {"voice": voice.name, "texts": texts, "vocoders": {}}
     for name in vocoders:
-        per_speaker = {}
+        vocoder, per_speaker = voice.vocoder(name), {}
         for label, speaker in resolved.items():
-            if progress:
-                print(f"{name}, speaker {label}: {len(texts)} texts", file=sys.stderr)
-            scores = score_texts(voice, texts, speaker=speaker, vocoder=name, recognizer=recognizer)
-            per_speaker[label] = summary(scores)
+            draws = {}
+            for seed in seeds_of(vocoder, seeds):
+                if progress:
+                    print(f"{name}, speaker {label}{'' if seed is None else f', seed {seed}'}: {len(texts)} texts",
+                          file=sys.stderr)
+                with drawing_with(vocoder, seed):
+                    draws[seed] = score_texts(voice, texts, speaker=speaker, vocoder=name, recognizer=recognizer)
+            per_speaker[label] = summary(draws)
         report["vocoders"][name] = {"speakers": per_speaker, "mean": mean_over_speakers(per_speaker.values())}
     return report
+
+
+def seeds_of(vocoder, count):
+    """The seeds to draw `count` times from `vocoder`: its own seed and the count - 1 after it, or
+    [None] (its own, untouched) for one draw or a vocoder that draws nothing at random."""
+    if count == 1 or not hasattr(vocoder, "seed"):
+        return [None]
+    return [vocoder.seed + k for k in range(count)]
+
+
+@contextmanager
+def drawing_with(vocoder, seed):
+    """`vocoder` drawing with `seed` inside the block (None: its own), its own seed back after."""
+    if seed is None:
+        yield
+        return
+    own, vocoder.seed = vocoder.seed, seed
+    try:
+        yield
+    finally:
+        vocoder.seed = own
 
 
 def score_texts(voice, texts, *, speaker, vocoder, recognizer):
@@ -77,20 +111,28 @@ def score_texts(voice, texts, *, speaker, vocoder, recognizer):
     return scores
 
 
-def summary(scores):
-    """Corpus WER, mean DNSMOS, and the RTF as total synthesis time over total audio; the transcripts
-    in the order of the texts."""
-    return {
+def summary(draws):
+    """Of {seed: SentenceScores} (None: the vocoder's own seed, drawn once): corpus WER over every
+    draw, mean DNSMOS, and the RTF as total synthesis time over total audio; the transcripts in the
+    order of the texts (one list per seed, and each seed's WER, when there are several)."""
+    scores = [score for run in draws.values() for score in run]
+    figures = {
         "utterances": len(scores),
         "audio_seconds": round(sum(s.seconds for s in scores), 2),
         "rtf": round(sum(s.synthesis_seconds for s in scores) / sum(s.seconds for s in scores), 4),
-        "wer": round(word_error_rate([s.text for s in scores], [s.transcript for s in scores],
-                                     normalize=spoken_text), 4),
+        "wer": _wer(scores),
         "dnsmos_sig": round(float(np.mean([s.dnsmos.sig for s in scores])), 3),
         "dnsmos_bak": round(float(np.mean([s.dnsmos.bak for s in scores])), 3),
         "dnsmos_ovrl": round(float(np.mean([s.dnsmos.ovrl for s in scores])), 3),
-        "transcripts": [s.transcript for s in scores],
     }
+    if None in draws:
+        return {**figures, "transcripts": [s.transcript for s in draws[None]]}
+    return {**figures, "seeds": {str(seed): {"wer": _wer(run), "transcripts": [s.transcript for s in run]}
+                                 for seed, run in draws.items()}}
+
+
+def _wer(scores):
+    return round(word_error_rate([s.text for s in scores], [s.transcript for s in scores], normalize=spoken_text), 4)
 
 
 def mean_over_speakers(summaries):

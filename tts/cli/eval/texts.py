@@ -24,6 +24,10 @@ def register(subparsers):
     parser.add_argument("--vocoder", action="append", metavar="NAME",
                         help="a vocoder of the voice; repeat to compare (default: all of them)")
     parser.add_argument("--limit", type=positive_int, metavar="N", help="speak at most N texts")
+    parser.add_argument("--seeds", type=positive_int, default=1, metavar="N",
+                        help="speak each text with N sampling seeds of a vocoder that draws at random (the "
+                        "WaveNet, Griffin-Lim's first phase), its own and the N - 1 after it, and pool them; "
+                        "each seed's WER is shown beside (default 1)")
     parser.add_argument("--out", type=Path, metavar="REPORT.json", help="write the figures as JSON")
     parser.add_argument("--plot", type=Path, metavar="REPORT.png", help="bars of WER and DNSMOS")
     parser.set_defaults(func=run)
@@ -35,7 +39,7 @@ def run(args):
     from tts.evaluation.text_synthesis import evaluate_texts
 
     report = evaluate_texts(args.voice, args.texts, speakers=args.speaker, vocoders=args.vocoder, limit=args.limit,
-                            progress=True)
+                            seeds=args.seeds, progress=True)
     _print_table(report, args.texts)
     if args.out is not None:
         write_report(args.out, report)
@@ -51,5 +55,6 @@ def _print_table(report, source):
         rows = list(results["speakers"].items())
         rows += [("mean", results["mean"])] if len(rows) > 1 else []
         for label, f in rows:
+            by_seed = " ".join(f"{draw['wer']:.3f}" for draw in f.get("seeds", {}).values())
             print(f"{name:<14} {label:<12} {f['rtf']:>7.3f} {f['wer']:>6.3f} {f['dnsmos_sig']:>5.2f} "
-                  f"{f['dnsmos_bak']:>5.2f} {f['dnsmos_ovrl']:>5.2f}")
+                  f"{f['dnsmos_bak']:>5.2f} {f['dnsmos_ovrl']:>5.2f}" + (f"  WER by seed {by_seed}" if by_seed else ""))
