@@ -38,3 +38,11 @@ def undecodable_byte(error, data=None):
     mark first, and counts its offsets after it), so the offset is the file's."""
     skipped = 0 if data is None else len(data) - len(error.object)
     return f"byte 0x{error.object[error.start]:02x} at offset {skipped + error.start}"
+
+
+def checked_count(value, *, least, what, unit, error=TTSError):
+    """`value` if it is a whole number (not a bool) of at least `least`; otherwise an `error` in one
+    line naming `what` and its `unit` (a post-filter's periods or passes, an evaluation's seeds)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise error(f"{what} must be a whole number of {unit}, {least} or more, got {value!r}")
+    return value

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from tts.chunked_filter import ChunkedFilter
-from tts.errors import TTSError
+from tts.errors import TTSError, checked_count
 from tts.pitch import F0_FLOOR
 
 
@@ -155,10 +155,3 @@ def checked_comb(periods, decay):
         raise TTSError(f"the pitch comb's decay must be a number in (0, 1], got {decay!r}")
     return periods, float(decay)
 
-
-def checked_count(value, *, least, what, unit):
-    """`value` if it is a whole number (not a bool) of at least `least`; a one-line error naming
-    `what` and its `unit` otherwise (a post-filter's periods or passes, from a voice's vocoder_options)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise TTSError(f"{what} must be a whole number of {unit}, {least} or more, got {value!r}")
-    return value

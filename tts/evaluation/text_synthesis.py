@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tts.errors import UsageError
+from tts.errors import UsageError, checked_count
 from tts.evaluation.spoken import spoken_text
 from tts.metrics.dnsmos import Dnsmos, dnsmos
 from tts.metrics.intelligibility import Recognizer, word_error_rate
@@ -41,8 +41,7 @@ def evaluate_texts(voice_path, source, *, speakers=None, vocoders=None, limit=No
     (a file or a built-in list, as read_texts) with each of `speakers` (index, id or mix; default 0) and
     `vocoders` (default: all of the voice's), `seeds` times over for a vocoder that draws at random
     (seeds_of). `progress`: a line on stderr as each pair starts."""
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise UsageError(f"seeds must be a whole number of draws, 1 or more, got {seeds!r}")
+    checked_count(seeds, least=1, what="seeds", unit="draws", error=UsageError)
     texts = read_texts(source)[:limit]
     voice = Voice.load(voice_path)
     resolved = {}

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tts.errors import checked_count
 from tts.mel_match import MelMatch
-from tts.pitch_comb import PitchComb, checked_comb, checked_count, checked_guard
+from tts.pitch_comb import PitchComb, checked_comb, checked_guard
 from vocoders.base import Vocoder
 from vocoders.wavenet.generate import WaveNetGenerator, checked_temperature
 from vocoders.wavenet.model import WaveNet
