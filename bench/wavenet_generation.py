@@ -15,8 +15,11 @@ Rows: (a) r9y9's default config (24 layers in 4 cycles, kernel 3, residual 128, 
 speakers; (c) (b) generating 4 utterances at once; (d) the project's new default, the excitation
 model of recipes/vctk/conf/wavenet.yaml: (b)'s stack, output and speakers, reading 3 inputs a
 sample and predicting the LPC excitation (lpc_order 24, pre-emphasis 0.85), with its per-frame
-predictor coefficients computed from the mel (tts.lpc.lpc_from_mel) inside the timing; (e) (d)
-generating 4 utterances at once. (d) and (e) time the kernel path only: the PyTorch incremental
+predictor coefficients computed from the mel (tts.lpc.lpc_from_mel) inside the timing, its weights
+rounded to float16 as the bundled voice stores them (tts build-voice --half), so that the kernel
+multiplies from float16 where the CPU widens it in hardware (kernel.half_weights); (e) (d)
+generating 4 utterances at once; (f) (d) with the same weights kept as float32 matrices, the ratio
+of the two in one run. (d) to (f) time the kernel path only: the PyTorch incremental
 reference does not support excitation models, so they have no speed-up and no floor row. Their mels
 are random log-mels uniform in [-8, 0], a speech-like range, so that linear prediction is
 well-defined. RTF: wall seconds per second of each utterance's audio at 22.05 kHz (below 1 is
@@ -29,7 +32,8 @@ The floor row of each single-utterance config with a reference, (a) and (b), tim
 matrix products alone: one sample's pass over every weight matrix with the kernel's own product
 routine, and nothing else (no gate, no sampling, no rings). No kernel that keeps these float32
 weights can generate a sample faster than one such pass, so reference time per sample over the
-floor is the largest speed-up this core allows.
+floor is the largest speed-up this core allows. (b) has a second floor: the same products from
+its weights rounded to float16, half the bytes.
 
 Width rows time the kernel alone on the plain default config at other widths (residual = skip = R,
 gate = 2R), the speed side of choosing the default's size. The post-filter line times the bundled
@@ -156,18 +160,18 @@ def time_kernel(model, mels, speakers, repeats):
 @numba.njit(cache=True, error_model="numpy")
 def _matrix_passes(net, passes, taps, gate, z, state, head, hidden, params):
     """`passes` times, the matrix products of one sample's step (kernel._step) and nothing else."""
-    layers, gates = net.conv_bias.shape
-    half = gates // 2
+    layers = len(net.conv_bias)
     for _ in range(passes):
         for layer in range(layers):
-            kernel._accumulate(net.conv_weight, layer * len(taps) * gates, taps, gate)
-            kernel._accumulate(net.out_weight, layer * half * len(state), z, state)
+            kernel._accumulate(net.conv_weight, layer, taps, gate)
+            kernel._accumulate(net.out_weight, layer, z, state)
         kernel._accumulate(net.head_weight1, 0, head, hidden)
         kernel._accumulate(net.head_weight2, 0, hidden, params)
 
 
 def time_matrix_floor(model, repeats, seconds=0.5):
-    """(seconds per sample, weight bytes read per sample) of the kernel's matrix products alone."""
+    """(seconds per sample, weight bytes read per sample, their dtype) of the kernel's matrix
+    products alone."""
     net = extract_net(model)
     stack = model.config.stack
     vectors = [
@@ -182,7 +186,16 @@ def time_matrix_floor(model, repeats, seconds=0.5):
     passes = max(1, round(seconds * SAMPLE_RATE))
     wall, _ = best_time(lambda: _matrix_passes(net, passes, *vectors), repeats)
     weights = (net.conv_weight, net.out_weight, net.head_weight1, net.head_weight2)
-    return wall / passes, sum(w.nbytes for w in weights)
+    return wall / passes, sum(w.nbytes for w in weights), "float16" if net.conv_weight.dtype == np.uint16 else "float32"
+
+
+def rounded_to_half(model):
+    """`model` with its weights rounded to float16, as the bundled voice stores them (tts
+    build-voice --half): the kernel then multiplies from float16 (kernel.half_weights)."""
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(parameter.half())
+    return model
 
 
 def main():
@@ -196,19 +209,23 @@ def main():
     load_before = os.getloadavg()[0]
 
     rows = []  # (label, config name, path, batch, samples per utterance, wall s, CPU s, torch threads)
-    floors = {}  # label: (seconds per sample of the matrix products alone, weight bytes per sample)
+    floors = {}  # label: [(seconds per sample of the matrix products alone, weight bytes per sample, dtype)]
     both, kernel_only = ("torch incremental", "numba kernel"), ("numba kernel",)
-    for label, name, make_config, batch, paths in (
-        ("(a) r9y9", "r9y9", r9y9_config, 1, both),
-        ("(b) default", "default", default_config, 1, both),
-        ("(c) default x4", "default", default_config, 4, both),
-        ("(d) excitation", "excitation", excitation_config, 1, kernel_only),  # the reference has no excitation path
-        ("(e) excitation x4", "excitation", excitation_config, 4, kernel_only),
+    for label, name, make_config, batch, paths, half in (
+        ("(a) r9y9", "r9y9", r9y9_config, 1, both, False),
+        ("(b) default", "default", default_config, 1, both, False),
+        ("(c) default x4", "default", default_config, 4, both, False),
+        # the reference has no excitation path; the bundled voice stores its weights as float16
+        ("(d) excitation", "excitation", excitation_config, 1, kernel_only, True),
+        ("(e) excitation x4", "excitation", excitation_config, 4, kernel_only, True),
+        ("(f) excitation f32", "excitation", excitation_config, 1, kernel_only, False),
     ):
         config = make_config()
         assert config.hop_length == hop
         torch.manual_seed(0)
         model = WaveNet(config).eval()
+        if half:
+            rounded_to_half(model)
         if config.excitation.lpc_order:
             model.spec = FeatureSpec()  # the mels' features, which linear prediction needs
             assert model.spec.hop_length == hop and model.spec.n_mels == N_MELS
@@ -226,7 +243,9 @@ def main():
                 (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats), None
             rows.append((label, name, path, batch, frames * hop, wall, cpu, threads))
         if batch == 1 and "torch incremental" in paths:
-            floors[label] = time_matrix_floor(model, args.repeats)
+            floors[label] = [time_matrix_floor(model, args.repeats)]
+            if label == "(b) default":  # the same products from float16 weights
+                floors[label].append(time_matrix_floor(rounded_to_half(model), args.repeats))
 
     widths = {}  # residual width: (kernel wall s, parameters) for 1 s of audio
     for width in WIDTHS:
@@ -289,18 +308,20 @@ def main():
         if threads is not None:
             figures[key]["torch_threads"] = threads
 
-    for label, (floor, weight_bytes) in floors.items():
-        ceiling = round(1 / floor / torch_rate[label], 1)
-        key = label.split()[0].strip("()")
-        print(
-            f"{label:<17} floor: the kernel's matrix products alone take {floor * 1e6:.1f} us a sample "
-            f"({weight_bytes / 1e6:.2f} MB of float32 weights, {weight_bytes / floor / 1e9:.0f} GB/s): "
-            f"at most {ceiling:.1f}x the reference on this core; the kernel reaches {figures[f'{key}_kernel']['speedup']:.1f}x"
-        )
-        figures[f"{key}_floor"] = {
-            "us_per_sample": round(floor * 1e6, 2), "weight_mb": round(weight_bytes / 1e6, 3),
-            "gb_per_s": round(weight_bytes / floor / 1e9, 1), "max_speedup": ceiling,
-        }
+    for label, label_floors in floors.items():
+        base = label.split()[0].strip("()")
+        for floor, weight_bytes, dtype in label_floors:
+            ceiling = round(1 / floor / torch_rate[label], 1)
+            print(
+                f"{label:<17} floor: the kernel's matrix products alone take {floor * 1e6:.1f} us a sample "
+                f"({weight_bytes / 1e6:.2f} MB of {dtype} weights, {weight_bytes / floor / 1e9:.0f} GB/s): at most "
+                f"{ceiling:.1f}x the reference on this core; the float32 kernel reaches "
+                f"{figures[f'{base}_kernel']['speedup']:.1f}x"
+            )
+            figures[f"{base}_floor" + ("_half" if dtype == "float16" else "")] = {
+                "us_per_sample": round(floor * 1e6, 2), "weight_mb": round(weight_bytes / 1e6, 3), "dtype": dtype,
+                "gb_per_s": round(weight_bytes / floor / 1e9, 1), "max_speedup": ceiling,
+            }
 
     print("default config at other widths, numba kernel, batch 1: " + "; ".join(
         f"residual {width}: RTF {rtf:.3f} ({parameters:,} parameters)" for width, (rtf, parameters) in widths.items()

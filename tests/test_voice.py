@@ -207,13 +207,16 @@ def test_voice_files_refuse_paths_outside_and_missing_files(tmp_path, voice_dir)
         Voice.load(tmp_path / "nowhere")
 
 
-def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voice_dir, voice):
+def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voice_dir, voice, monkeypatch):
     from tts.voice_builder import build_voice
+    from vocoders.wavenet import kernel
+    from vocoders.wavenet.generate import WaveNetGenerator
 
     parts = voice_dir.parent / "parts"
     half = build_voice(
         tmp_path / "half", duration=parts / "duration.safetensors", acoustic=parts / "acoustic.safetensors",
-        vocoders={"griffinlim": None}, default_vocoder="griffinlim", speaker_table=parts / "speakers.json", half=True,
+        vocoders={"griffinlim": None, "wavenet": parts / "wavenet.safetensors"}, default_vocoder="griffinlim",
+        speaker_table=parts / "speakers.json", half=True,
     )
     full_size = (voice_dir / "acoustic.safetensors").stat().st_size
     assert (half.root / "acoustic.safetensors").stat().st_size < 0.6 * full_size
@@ -222,6 +225,13 @@ def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voi
     assert abs(half_voice.synthesize("Hello there.").utterances[0].durations.sum() - reference.durations.sum()) <= 1
     mel, _ = half_voice.acoustic_model.synthesize(reference.ids, reference.durations, 0)
     np.testing.assert_allclose(mel, reference.mel, atol=0.02)
+    # its WaveNet multiplies from the float16 it is stored in, and speaks as the same weights in float32
+    wavenet = half_voice.vocoder("wavenet")
+    assert wavenet.generator.net.out_weight.dtype == (np.uint16 if kernel.HALF_IN_HARDWARE else np.float32)
+    monkeypatch.setattr(kernel, "HALF_IN_HARDWARE", False)
+    full = WaveNetGenerator(wavenet.model)
+    assert full.net.out_weight.dtype == np.float32
+    np.testing.assert_array_equal(wavenet.generator.generate([mel], [0], seed=2)[0], full.generate([mel], [0], seed=2)[0])
 
 
 def test_builder_refuses_to_overwrite_and_leaves_nothing_on_failure(tmp_path, voice_dir):

@@ -162,6 +162,25 @@ def test_batches_and_streams_equal_each_utterance_alone(rng, f0_source, reads_si
     assert np.std(alone[0]) > 0
 
 
+def test_a_float16_excitation_model_generates_bitwise_as_in_float32(rng, monkeypatch):
+    """The bundled voice's case (weights stored as float16): the kernel multiplies from float16
+    where the CPU widens it, and the waveform is the float32 matrices' one, bit for bit."""
+    model = tiny_model(scale=3.0)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(parameter.half())
+    half = WaveNetGenerator(model)
+    with monkeypatch.context() as patch:
+        patch.setattr(kernel, "HALF_IN_HARDWARE", False)
+        full = WaveNetGenerator(model)
+    assert half.net.conv_weight.dtype == (np.uint16 if kernel.HALF_IN_HARDWARE else np.float32)
+    assert full.net.conv_weight.dtype == np.float32
+    _, mel = speech_like(rng, 17)
+    wav = half.generate([mel], [1], seed=5)[0]
+    assert np.std(wav) > 0
+    np.testing.assert_array_equal(wav, full.generate([mel], [1], seed=5)[0])
+
+
 def test_an_excitation_model_needs_its_feature_spec_a_mulaw_output_and_its_f0(rng):
     model = tiny_model()
     del model.spec

@@ -133,6 +133,64 @@ def test_greedy_generation_matches_the_torch_reference(kind, kernel_size, speake
         np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-5)
 
 
+def half_rounded(model):
+    """`model` with every weight rounded to float16, as a voice built with --half stores it."""
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(parameter.half())
+    return model
+
+
+def float32_generator(model, monkeypatch):
+    """A generator of `model` that keeps its matrices in float32, as on a CPU without F16C."""
+    with monkeypatch.context() as patch:
+        patch.setattr(kernel, "HALF_IN_HARDWARE", False)
+        return WaveNetGenerator(model)
+
+
+def test_half_weights_are_float16_bits_only_where_they_hold_exactly(monkeypatch):
+    monkeypatch.setattr(kernel, "HALF_IN_HARDWARE", True)
+    exact = np.array([[0.5, -1.25, 65504.0], [np.float16(3e-6), 0.0, -np.float16(0.1)]], np.float32)  # one subnormal
+    bits = kernel.half_weights(exact)
+    assert bits.dtype == np.uint16 and bits.shape == exact.shape
+    np.testing.assert_array_equal(bits.view(np.float16).astype(np.float32), exact)
+    for inexact in (0.1, 70000.0, 1e-9):  # between two float16s, beyond their range, below their smallest
+        assert kernel.half_weights(np.array([[0.5, inexact]], np.float32)) is None
+    monkeypatch.setattr(kernel, "HALF_IN_HARDWARE", False)
+    assert kernel.half_weights(exact) is None
+
+
+@pytest.mark.parametrize("kind, kernel_size, speakers", VARIANTS, ids=lambda v: str(v))
+def test_a_float16_model_multiplies_from_float16_and_generates_bitwise_as_in_float32(
+    kind, kernel_size, speakers, rng, monkeypatch
+):
+    """The widening is exact and the products keep their order, so the same draws come out."""
+    model = half_rounded(tiny_model(kind, kernel_size, speakers))
+    half, full = WaveNetGenerator(model), float32_generator(model, monkeypatch)
+    stored = np.uint16 if kernel.HALF_IN_HARDWARE else np.float32
+    for name in ("conv_weight", "out_weight", "head_weight1", "head_weight2"):
+        assert getattr(half.net, name).dtype == stored and getattr(full.net, name).dtype == np.float32
+    (mel,) = mels(rng, 12)
+    speaker = speaker_of(model, 1)
+    wav = rng.uniform(-1, 1, 12 * HOP).astype(np.float32)
+    previous = np.concatenate([[0.0], wav[:-1]]).astype(np.float32)
+    condition = half.conditioning(mel, speaker)
+    params = kernel.teacher_forced(half.net, previous, condition)
+    np.testing.assert_array_equal(params, kernel.teacher_forced(full.net, previous, condition))
+    np.testing.assert_allclose(params, model_params(model, mel, speaker, wav), rtol=0, atol=1e-4)
+    np.testing.assert_array_equal(
+        half.generate([mel], [speaker], temperature=0.9, seed=3)[0], full.generate([mel], [speaker], temperature=0.9, seed=3)[0]
+    )
+
+
+def test_a_model_with_a_weight_off_float16_keeps_every_matrix_in_float32():
+    model = half_rounded(tiny_model())
+    with torch.no_grad():
+        model.head[3].weight[0, 0] += 1e-6  # no longer a float16
+    net = WaveNetGenerator(model).net
+    assert {w.dtype for w in (net.conv_weight, net.out_weight, net.head_weight1, net.head_weight2)} == {np.dtype(np.float32)}
+
+
 def test_torch_reference_draws_valid_samples(rng):
     """The reference's sampling at a temperature: μ-law values from the kernel's table, mixture
     samples in [-1, 1], reproducible with a torch generator."""

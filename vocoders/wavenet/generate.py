@@ -45,29 +45,32 @@ def _array(tensor):
 
 
 def extract_net(model):
-    """The model's weights, once, as the kernel's contiguous float32 arrays (kernel.Net)."""
+    """The model's weights, once, as the kernel's contiguous arrays (kernel.Net): float32, and the
+    matrices it multiplies by as float16 bits where they all hold float16 values (a voice built
+    with --half) and the CPU widens them in hardware (kernel.half_weights): the same products from
+    half the bytes."""
     config = model.config
     layers = model.layers
     residual = config.stack.residual_channels
     sizes = [(config.stack.kernel_size - 1) * dilation + 1 for dilation in config.stack.dilations]  # x[t - (K-1) d] .. x[t]
     channels = config.output.mulaw_channels
     with torch.no_grad():
-        # out's residual rows and bias divided by sqrt 2: the kernel computes (x + residual) / sqrt 2
-        # as x / sqrt 2 plus the scaled 1x1, straight into the next layer's input
-        scale = torch.ones(config.stack.residual_channels + config.stack.skip_channels)
-        scale[:residual] = np.sqrt(0.5)
-        out_weight = [layer.out.weight * scale[:, None] for layer in layers]
+        matrices = dict(  # each [n, in, out]: the transpose of torch's Linear
+            conv_weight=np.stack([_array(layer.taps.weight.t()) for layer in layers]),  # taps oldest first
+            out_weight=np.stack([_array(layer.out.weight.t()) for layer in layers]),
+            head_weight1=_array(model.head[1].weight.t())[None],
+            head_weight2=_array(model.head[3].weight.t())[None],
+        )
+        halves = {name: kernel.half_weights(m) for name, m in matrices.items()}
+        if all(half is not None for half in halves.values()):
+            matrices = halves
         return kernel.Net(
             input_weight=_array(model.input.weight.t()).ravel(),
             input_bias=_array(model.input.bias),
-            conv_weight=np.concatenate([_array(layer.taps.weight.t()).ravel() for layer in layers]),  # taps oldest first
             conv_bias=np.stack([_array(layer.taps.bias) for layer in layers]),
-            out_weight=np.concatenate([_array(weight.t()).ravel() for weight in out_weight]),
-            residual_bias=np.stack([_array(layer.out.bias[:residual] * np.sqrt(0.5)) for layer in layers]),
+            residual_bias=np.stack([_array(layer.out.bias[:residual]) for layer in layers]),
             skip_bias=_array(sum(layer.out.bias[residual:] for layer in layers)),
-            head_weight1=_array(model.head[1].weight.t()).ravel(),
             head_bias1=_array(model.head[1].bias),
-            head_weight2=_array(model.head[3].weight.t()).ravel(),
             head_bias2=_array(model.head[3].bias),
             skip_scale=np.float32(np.sqrt(1.0 / len(layers))),
             dilations=np.array(config.stack.dilations, dtype=np.int64),
@@ -78,6 +81,7 @@ def extract_net(model):
             preemphasis=np.float32(config.excitation.preemphasis if config.excitation.lpc_order else 0.0),
             dc_pole=np.float32(config.excitation.dc_pole),
             reads_signal=bool(config.excitation.lpc_order and config.excitation.reads_signal),
+            **{name: m.ravel() for name, m in matrices.items()},
         )
 
 

@@ -18,10 +18,14 @@ error_model="numpy" (numba's default raises ZeroDivisionError, a branch that kee
 """
 
 import math
+import platform
 from collections import namedtuple
 
 import numba
 import numpy as np
+from llvmlite import binding, ir
+from numba import types
+from numba.extending import intrinsic, overload
 
 MULAW, MOL = 0, 1
 
@@ -35,8 +39,8 @@ Net = namedtuple(
         "input_bias",  # [R]
         "conv_weight",  # [L, K * R, G] flattened: [l, k * R + r] multiplies layer l's x[t - (K - 1 - k) * dilation][r]
         "conv_bias",  # [L, G]
-        "out_weight",  # [L, G / 2, R + S] flattened: the residual and skip 1x1s side by side, residual / sqrt 2
-        "residual_bias",  # [L, R]: the residual 1x1's bias / sqrt 2
+        "out_weight",  # [L, G / 2, R + S] flattened: the residual and skip 1x1s side by side
+        "residual_bias",  # [L, R]: the residual 1x1's bias
         "skip_bias",  # [S]: the skip 1x1s' biases summed over the layers
         "head_weight1",  # [S, S] flattened
         "head_bias1",  # [S]
@@ -75,6 +79,10 @@ LN2_HI = 6.93145751953125e-1
 LN2_LO = 1.42860682030941723212e-6
 E0, E1, E2, E3, E4, E5, E6, E7, E8, E9, E10, E11 = (1.0 / math.factorial(k) for k in range(12))
 DRAWS = np.uint64(2)  # random numbers per sample: component or class, then the logistic's noise
+# float16 weights are widened by the CPU's own instruction: x86's F16C (since 2012), or any 64-bit Arm
+HALF_IN_HARDWARE = platform.machine().lower() in ("aarch64", "arm64") or bool(
+    binding.get_host_cpu_features().get("f16c", False)
+)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX2 = np.uint64(0x94D049BB133111EB)
@@ -110,13 +118,19 @@ def _tanh(x):
 
 
 @numba.njit(cache=True)
+def _kernel_size(net):
+    """K, from layer 0's ring: (K - 1) * dilation + 1 rows."""
+    return (net.ring_offsets[1] - net.ring_offsets[0] - 1) // net.dilations[0] + 1
+
+
+@numba.njit(cache=True)
 def _workspace(net):
     residual = len(net.input_bias)
     layers, gates = net.conv_bias.shape
     skip = len(net.head_bias1)
     return (
         np.empty(residual + skip, np.float32),  # the current layer's input x | the running skip sum
-        np.empty(len(net.conv_weight) // (layers * gates), np.float32),  # the taps, oldest first
+        np.empty(_kernel_size(net) * residual, np.float32),  # the taps, oldest first
         np.empty(gates, np.float32),  # the gate's input
         np.empty(gates // 2, np.float32),  # the gated unit's output z
         np.empty(skip, np.float32),  # the head's input
@@ -129,18 +143,19 @@ def _workspace(net):
 # The loops below index whole flat arrays: a view (a row, a slice) costs two atomic reference-count
 # updates, and 2-D indexing reloads strides, each more than the arithmetic of a row here.
 @numba.njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")
-def _accumulate(weight, first, x, y):
-    """y += W.T @ x, W = weight[first : first + len(x) * len(y)] as [len(x), len(y)]: the rows of W
-    scaled by their inputs and added into `y`, eight at a time, so that each pass over `y` makes
-    eight multiply-adds per element in two independent chains. It vectorizes over `y` without
-    horizontal sums; the order of the sums is fixed when it compiles."""
+def _accumulate(weight, matrix, x, y):
+    """y += W.T @ x, W the `matrix`-th [len(x), len(y)] block of `weight` (float32, or float16
+    bits: _widened): its rows scaled by their inputs and added into `y`, eight at a time, so that
+    each pass over `y` makes eight multiply-adds per element in two independent chains. It
+    vectorizes over `y` without horizontal sums; the order of the sums is fixed when it compiles."""
     rows, columns = len(x), np.uint64(len(y))
+    first = np.uint64(matrix) * np.uint64(rows) * columns
     i = 0
     while i + 8 <= rows:
         a, b, c, d, e, f, g, h = x[i], x[i + 1], x[i + 2], x[i + 3], x[i + 4], x[i + 5], x[i + 6], x[i + 7]
         # unsigned offsets: numba then needs no check for negative indices, which would turn the
         # loads into gathers
-        w0 = np.uint64(first + i * len(y))
+        w0 = first + np.uint64(i) * columns
         w1 = w0 + columns
         w2 = w1 + columns
         w3 = w2 + columns
@@ -149,15 +164,57 @@ def _accumulate(weight, first, x, y):
         w6 = w5 + columns
         w7 = w6 + columns
         for j in range(columns):
-            y[j] += (weight[w0 + j] * a + weight[w1 + j] * b + weight[w2 + j] * c + weight[w3 + j] * d) + (
-                weight[w4 + j] * e + weight[w5 + j] * f + weight[w6 + j] * g + weight[w7 + j] * h
+            y[j] += (
+                _widened(weight[w0 + j]) * a + _widened(weight[w1 + j]) * b
+                + _widened(weight[w2 + j]) * c + _widened(weight[w3 + j]) * d
+            ) + (
+                _widened(weight[w4 + j]) * e + _widened(weight[w5 + j]) * f
+                + _widened(weight[w6 + j]) * g + _widened(weight[w7 + j]) * h
             )
         i += 8
     while i < rows:
-        a, w0 = x[i], np.uint64(first + i * len(y))
+        a, w0 = x[i], first + np.uint64(i) * columns
         for j in range(columns):
-            y[j] += weight[w0 + j] * a
+            y[j] += _widened(weight[w0 + j]) * a
         i += 1
+
+
+def _widened(weight):
+    """A stored weight as float32: a float32 as it is, a float16 (its bits, a uint16) converted
+    exactly (one vcvtph2ps for eight of them on x86 with F16C). Compiled code only: the overload
+    below picks the conversion by the array's type."""
+    raise NotImplementedError("kernel._widened runs inside compiled code only")
+
+
+@overload(_widened, inline="always")
+def _widened_for(weight):
+    if weight == types.uint16:
+        return lambda weight: _float32_of_half(weight)
+    return lambda weight: weight
+
+
+@intrinsic
+def _float32_of_half(typingctx, bits):
+    """The float16 whose bits are the uint16 `bits`, widened to float32 (exact)."""
+    if bits != types.uint16:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.fpext(builder.bitcast(args[0], ir.HalfType()), ir.FloatType())
+
+    return types.float32(types.uint16), codegen
+
+
+def half_weights(matrix):
+    """`matrix`'s float16 bits (uint16) where every value of it is a float16 and this CPU widens
+    them in hardware, else None: a voice stored in float16 (tts build-voice --half) multiplies
+    from half the bytes, the same products."""
+    matrix = np.ascontiguousarray(matrix, np.float32)
+    if not HALF_IN_HARDWARE:
+        return None
+    with np.errstate(over="ignore"):
+        half = matrix.astype(np.float16)
+    return half.view(np.uint16) if np.array_equal(half.astype(np.float32), matrix) else None
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
@@ -190,14 +247,16 @@ def _step(net, ring, sample, inputs, condition, work, params):
                 taps[k * residual + r] = ring[tap, r]
         for g in range(gates):
             gate[g] = net.conv_bias[layer, g] + condition[layer, g]
-        _accumulate(net.conv_weight, layer * len(taps) * gates, taps, gate)
+        _accumulate(net.conv_weight, layer, taps, gate)
         for h in range(half):
             z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
-        # x <- (x + residual) / sqrt 2 and skips += skip in one product: out_weight's residual
-        # columns and residual_bias come divided by sqrt 2
+        # x <- (x + residual) / sqrt 2 and skips += skip, both 1x1s in one product; the scale comes
+        # after it, as the model's, so that the weights stay as trained (bfloat16 ones too)
         for r in range(residual):
-            state[r] = state[r] * SQRT_HALF + net.residual_bias[layer, r]
-        _accumulate(net.out_weight, layer * half * len(state), z, state)
+            state[r] += net.residual_bias[layer, r]
+        _accumulate(net.out_weight, layer, z, state)
+        for r in range(residual):
+            state[r] *= SQRT_HALF
     for s in range(skip):
         head[s] = max(state[residual + s] * net.skip_scale, ZERO)
     hidden[:] = net.head_bias1
