@@ -129,9 +129,9 @@ def test_greedy_generation_is_what_the_model_predicts_of_its_own_output(rng, rea
     wav = np.empty(24 * SPEC.hop_length, np.float32)
     kernel.generate_excitation_chunk(
         generator.net, kernel.new_rings(generator.net, 1)[0], kernel.new_excitation_states(generator.net, 1, ORDER)[0],
-        0, np.uint64(0), np.zeros(24), generator.conditioning(mel, 2),
+        0, np.uint64(0), np.zeros(24), generator.conditioning_frames(mel, 2), generator.phases,
         *kernel.sparse_predictor(generator.coefficients(torch.from_numpy(mel))), np.ones(24, np.float32),
-        np.zeros(0, np.float32), SPEC.hop_length, wav,
+        np.zeros(0, np.float32), wav,
     )
     params, excitation = torch_params(model, wav, mel, 2)
     classes = mulaw_encode(excitation, 32).numpy()

@@ -292,26 +292,31 @@ def test_chunked_generation_matches_unchunked(generator, rng):
 
 
 def test_long_input_is_conditioned_chunk_by_chunk(rng):
-    """Memory stays bounded: no conditioning is upsampled for more than one chunk at a time."""
+    """Memory stays bounded: conditioning is computed for one chunk and its margins at a time, at
+    frame rate, and never upsampled whole."""
     generator = WaveNetGenerator(tiny_model())
-    lengths = []
-    generator.model.upsampler.register_forward_hook(lambda module, args, out: lengths.append(out.shape[1]))
+    lengths, upsampled = [], []
+    generator.model.mel_projection.register_forward_hook(lambda module, args, out: lengths.append(out.shape[1]))
+    generator.model.upsampler.register_forward_hook(lambda module, args, out: upsampled.append(out.shape[1]))
     (wav,) = generator.generate(mels(rng, 203), [0], chunk_frames=8)
-    assert len(wav) == 203 * HOP and max(lengths) == 8 * HOP and sum(lengths) == 203 * HOP
+    context = generator.context
+    assert len(wav) == 203 * HOP and len(lengths) == 26 and upsampled == []
+    # 26 chunks, each with `context` frames of margin on both sides but at the utterance's two ends
+    assert max(lengths) == 8 + 2 * context and sum(lengths) == 203 + (2 * 26 - 2) * context
 
 
 def test_kernel_state_carries_across_chunks(generator, rng):
     (mel,) = mels(rng, 9)
-    condition = generator.conditioning(mel, speaker_of(generator.model, 0))
-    hop = generator.hop
+    frames = generator.conditioning_frames(mel, speaker_of(generator.model, 0))
+    samples = len(mel) * generator.hop
     temperatures = np.linspace(0.5, 1.0, len(mel))  # per frame: chunks that start mid-frame must index them right
     outs = []
-    for pieces in ([0, len(condition)], [0, 5, 8, 40, len(condition)]):
+    for pieces in ([0, samples], [0, 5, 8, 40, samples]):
         ring, previous = kernel.new_rings(generator.net, 1)[0], np.float32(0.0)
-        out = np.empty(len(condition), np.float32)
+        out = np.empty(samples, np.float32)
         for start, stop in zip(pieces, pieces[1:]):
             previous = kernel.generate_chunk(
-                generator.net, ring, start, previous, np.uint64(7), temperatures, hop, condition[start:stop],
+                generator.net, ring, start, previous, np.uint64(7), temperatures, frames, generator.phases, start,
                 out[start:stop],
             )
         assert previous == out[-1]
@@ -327,10 +332,13 @@ def constant_head_draws(kind, bias, temperature, seed, samples=16000):
         model.head[3].weight.zero_()
         model.head[3].bias.copy_(torch.tensor(bias))
     net = WaveNetGenerator(model).net
-    condition = np.zeros((samples, *net.conv_bias.shape), np.float32)
+    frames = np.zeros((samples, *net.conv_bias.shape), np.float32)
     out = np.empty(samples, np.float32)
     temperatures = np.full(samples, float(temperature))  # hop 1: a frame per sample
-    kernel.generate_chunk(net, kernel.new_rings(net, 1)[0], 0, np.float32(0.0), np.uint64(seed), temperatures, 1, condition, out)
+    kernel.generate_chunk(
+        net, kernel.new_rings(net, 1)[0], 0, np.float32(0.0), np.uint64(seed), temperatures, frames,
+        np.ones((1, 1), np.float32), 0, out,
+    )
     return out
 
 

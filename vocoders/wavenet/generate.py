@@ -8,9 +8,10 @@
     wav = generator.generate([mel], predictors=[coefficients])[0]   # an excitation model's own predictor
 
 Utterances run chunk by chunk (`chunk_frames` frames at a time): the model computes a chunk's
-conditioning for every layer once, at frame rate with `context` frames of margin, and upsamples it
-for the chunk's samples; then kernel.generate_chunk runs those samples, the utterances of a batch
-in parallel threads. Memory stays bounded by the chunk, whatever the length. An utterance's output
+conditioning for every layer once, at frame rate with `context` frames of margin; then
+kernel.generate_chunk runs the chunk's samples, each mixing the frames around it by the upsampler's
+phases, the utterances of a batch in parallel threads. Memory stays bounded by the chunk, whatever
+the length, and no sample-rate conditioning is stored. An utterance's output
 depends only on its mel, speaker, F0, temperatures, seed, prime and chunk_frames: alone, in a batch
 or streamed, it is bitwise the same.
 
@@ -37,7 +38,7 @@ from vocoders.wavenet import kernel
 from vocoders.wavenet.excitation import frame_coefficients
 from vocoders.wavenet.mulaw import mulaw_decode, mulaw_encode
 
-CHUNK_FRAMES = 8  # 2048 samples at hop 256: ~20 MB of conditioning per utterance for the default model
+CHUNK_FRAMES = 8  # 2048 samples at hop 256
 
 
 def _array(tensor):
@@ -95,6 +96,11 @@ class WaveNetGenerator:
         self.hop = model.upsampler.factor
         self.context = model.upsampler.context
         self.device = model.input.weight.device
+        if self.config.conditioning.n_mels:
+            with torch.no_grad():
+                self.phases = _array(model.upsampler.phases())  # [hop, window]
+        else:  # the speaker's conditioning alone: each sample is its frame's row, as it is
+            self.phases = np.ones((self.hop, 1), np.float32)
 
     def generate(self, mels, speakers=None, *, f0s=None, primes=None, predictors=None, scales=None, temperature=1.0,
                  voiced_temperature=None, seed=0, chunk_frames=CHUNK_FRAMES):
@@ -134,12 +140,19 @@ class WaveNetGenerator:
         return (chunk[0] for chunk in chunks)
 
     def conditioning(self, mel, speaker=None, *, start=0, stop=None):
-        """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`."""
+        """Every layer's conditioning [samples, L, G] for frames start .. stop of `mel`, as
+        generation mixes it sample by sample."""
+        return kernel.upsample(self.conditioning_frames(mel, speaker, start=start, stop=stop), self.phases)
+
+    def conditioning_frames(self, mel, speaker=None, *, start=0, stop=None):
+        """What generation reads of frames start .. stop of `mel`: every layer's conditioning at
+        frame rate with the margin that self.phases [hop, window] mixes into each sample
+        (kernel.upsample and the chunk functions take both)."""
         mel = self._mel(mel, 0)
         stop = len(mel) if stop is None else stop
         if not 0 <= start <= stop <= len(mel):
             raise TTSError(f"frames {start}..{stop} are not within the mel's {len(mel)} frames")
-        return self._span(mel, self._speaker(speaker), start, stop)
+        return self._frames(mel, self._speaker(speaker), start, stop)
 
     def coefficients(self, mel):
         """An excitation model's predictor coefficients [frames, order] of a mel tensor."""
@@ -259,32 +272,34 @@ class WaveNetGenerator:
             sparse = [(*kernel.sparse_predictor(c), scales) for c, scales in predictors]
 
         def conditions(first):
-            """{utterance: its conditioning} for the chunk starting at frame `first`."""
+            """{utterance: its conditioning frames} for the chunk starting at frame `first`."""
             stop = first + chunk_frames
             return {
-                u: self._span(mels[u], speakers[u], first, min(stop, frames[u]))
+                u: self._frames(mels[u], speakers[u], first, min(stop, frames[u]))
                 for u in range(len(mels))
                 if frames[u] > first
             }
 
         def run(item, start, condition):
-            out = np.empty(len(condition), np.float32)
+            out = np.empty((len(condition) - self.phases.shape[1] + 1) * self.hop, np.float32)
             if excitation.lpc_order:
                 first = start // self.hop
                 lags, weights, scales = sparse[item]
                 span = slice(first, first + chunk_frames)
                 kernel.generate_excitation_chunk(
-                    self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition, lags,
-                    weights[span], scales[span], sources[item][start : start + len(out)], self.hop, out,
+                    self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition,
+                    self.phases, lags, weights[span], scales[span], sources[item][start : start + len(out)], out,
                 )
                 np.clip(out, -1.0, 1.0, out=out)
             else:
                 known = len(primes[item][start : start + len(out)])  # the prime's samples in this chunk
                 out[:known] = primes[item][start : start + known]
-                previous[item] = kernel.prime_chunk(self.net, rings[item], start, previous[item], out[:known], condition)
+                previous[item] = kernel.prime_chunk(
+                    self.net, rings[item], start, previous[item], out[:known], condition, self.phases
+                )
                 previous[item] = kernel.generate_chunk(
-                    self.net, rings[item], start + known, previous[item], seeds[item], temperatures[item], self.hop,
-                    condition[known:], out[known:],
+                    self.net, rings[item], start + known, previous[item], seeds[item], temperatures[item], condition,
+                    self.phases, known, out[known:],
                 )
             return out
 
@@ -295,22 +310,22 @@ class WaveNetGenerator:
                 upcoming = conditions(first + chunk_frames)  # while the kernels run
                 yield {u: samples.result() for u, samples in runs.items()}
 
-    def _span(self, mel, speaker, start, stop):
-        """Conditioning [samples, L, G] of frames start .. stop, equal to the whole mel's: the span's
-        frame-rate conditioning with `context` frames of margin, zeros beyond the utterance (as the
-        upsampler takes them), upsampled for the span's own frames only. Without local conditioning:
-        the speaker's, the same at every sample, as the model's forward without a mel."""
+    def _frames(self, mel, speaker, start, stop):
+        """Every layer's conditioning [frames, L, G] at frame rate for frames start .. stop with
+        `context` frames of margin on each side, zeros beyond the utterance (as the upsampler takes
+        them): what self.phases mixes into each sample (kernel._condition_row), equal to the
+        whole mel's upsampled conditioning. Without local conditioning: the speaker's, the same
+        for every frame, as the model's forward without a mel, and no margin (phases of one frame)."""
         if not self.config.conditioning.n_mels:
             with torch.no_grad():
                 condition = self.model.global_conditioning(speaker)
             row = np.zeros(self.net.conv_bias.shape, np.float32) if condition is None else _array(condition[:, 0, 0])
-            return np.ascontiguousarray(np.broadcast_to(row, ((stop - start) * self.hop, *row.shape)))
+            return np.ascontiguousarray(np.broadcast_to(row, (stop - start, *row.shape)))
         low, high = max(start - self.context, 0), min(stop + self.context, len(mel))
         with torch.no_grad():
             frames = self.model.frame_conditioning(mel[None, low:high].to(self.device), speaker)
             frames = F.pad(frames, (0, 0, self.context - (start - low), self.context - (high - stop)))
-            condition = self.model.upsampler(frames, trim=self.context)[0]
-        return condition.reshape(-1, *self.net.conv_bias.shape).cpu().numpy()
+        return _array(frames[0]).reshape(-1, *self.net.conv_bias.shape)
 
     def _mel(self, mel, index):
         n_mels = self.config.conditioning.n_mels

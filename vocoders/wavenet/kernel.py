@@ -3,7 +3,9 @@
 One call runs a whole chunk of samples: for each sample, every layer's dilated convolution reads
 its past inputs from a per-layer ring buffer, then the gated unit, the residual and skip paths, the
 output head, and the draw of the next sample, which is fed back as the next input. No Python runs
-per sample. Conditioning arrives precomputed at sample rate (generate.py).
+per sample. Conditioning arrives at frame rate, every layer's (generate.py), with the upsampler's
+phases: each sample mixes the frames around it as the model's upsampler does (_condition_row), so
+no sample-rate conditioning is ever stored (5 KB a sample for the default model).
 
 Random numbers come from a counter-based hash: splitmix64 of (seed, sample index, draw number).
 An utterance's samples therefore depend on its own conditioning, temperature and seed only, so it
@@ -72,12 +74,14 @@ P0, P1, P2, P3, P4, P5, P6 = (
               1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
 )
 Q0, Q1, Q2, Q3 = (np.float32(c) for c in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03))
-# exp in float64 (_categorical): ln 2 split in a short high part and the rest (Cody and Waite),
-# then 1 / k! for the Taylor series
-LOG2E = 1.4426950408889634
-LN2_HI = 6.93145751953125e-1
-LN2_LO = 1.42860682030941723212e-6
-E0, E1, E2, E3, E4, E5, E6, E7, E8, E9, E10, E11 = (1.0 / math.factorial(k) for k in range(12))
+# exp in float32 (_categorical): ln 2 split in a short high part and the rest (Cody and Waite),
+# then 1 / k! for the Taylor series; e^-87 is about the smallest normal float32
+LOG2E = np.float32(1.4426950408889634)
+LN2_HI = np.float32(0.693359375)
+LN2_LO = np.float32(-2.12194440e-4)
+E0, E1, E2, E3, E4, E5, E6, E7 = (np.float32(1.0 / math.factorial(k)) for k in range(8))
+EXP_FLOOR = np.float32(-87.0)
+FLOAT32_BIAS, FLOAT32_MANTISSA = np.int32(127), np.int32(23)
 DRAWS = np.uint64(2)  # random numbers per sample: component or class, then the logistic's noise
 # float16 weights are widened by the CPU's own instruction: x86's F16C (since 2012), or any 64-bit Arm
 HALF_IN_HARDWARE = platform.machine().lower() in ("aarch64", "arm64") or bool(
@@ -135,8 +139,8 @@ def _workspace(net):
         np.empty(gates // 2, np.float32),  # the gated unit's output z
         np.empty(skip, np.float32),  # the head's input
         np.empty(skip, np.float32),  # the head's hidden layer
-        np.empty(len(net.head_bias2), np.float64),  # class or component probabilities
-        np.empty(len(net.head_bias2), np.int64),  # their powers of 2 (_categorical)
+        np.empty(len(net.head_bias2), np.float32),  # class or component probabilities
+        np.empty(len(net.head_bias2), np.int32),  # their powers of 2 (_categorical)
     )
 
 
@@ -267,33 +271,30 @@ def _step(net, ring, sample, inputs, condition, work, params):
     _accumulate(net.head_weight2, 0, hidden, params)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _categorical(logits, temperature, u, probs, exponents):
     """Index drawn from softmax(logits / temperature) with the uniform `u`. The weights are
-    exp((logit - top) / temperature) in float64, computed as 2^n · e^r with |r| <= ln 2 / 2 and a
-    Taylor polynomial (relative error < 1e-14): plain arithmetic, so it vectorizes, where libm's
-    exp is a scalar call that would cost a tenth of a sample. `exponents` is an int64 buffer,
-    `probs` a float64 buffer, each as long as the logits."""
-    top = np.float64(logits.max())
-    inverse = 1.0 / temperature
+    exp((logit - top) / temperature) in float32, computed as 2^n · e^r with |r| <= ln 2 / 2 and a
+    Taylor polynomial (relative error < 1e-6, far below what a draw resolves): plain arithmetic
+    eight lanes wide, where libm's exp is a scalar call that would cost a tenth of a sample.
+    `exponents` is an int32 buffer, `probs` a float32 buffer, each as long as the logits."""
+    top = logits.max()
+    inverse = np.float32(1.0 / temperature)
     for i in range(len(logits)):
-        x = max((np.float64(logits[i]) - top) * inverse, -708.0)  # e^-708: far below any draw's resolution
-        n = np.floor(x * LOG2E + 0.5)
+        x = max((logits[i] - top) * inverse, EXP_FLOOR)
+        n = np.floor(x * LOG2E + HALF)
         r = (x - n * LN2_HI) - n * LN2_LO
-        e = E11
-        for c in (E10, E9, E8, E7, E6, E5, E4, E3, E2, E1, E0):  # unrolled: a tuple of constants
-            e = e * r + c
-        probs[i] = e
-        exponents[i] = (np.int64(n) + 1023) << 52  # the bits of the float64 2^n
-    powers = exponents.view(np.float64)
-    total = 0.0
+        probs[i] = ((((((E7 * r + E6) * r + E5) * r + E4) * r + E3) * r + E2) * r + E1) * r + E0
+        exponents[i] = (np.int32(n) + FLOAT32_BIAS) << FLOAT32_MANTISSA  # the bits of the float32 2^n
+    powers = exponents.view(np.float32)
+    total = ZERO
     for i in range(len(logits)):
         probs[i] *= powers[i]
         total += probs[i]
-    threshold = u * total
+    threshold = np.float32(u) * total
     for i in range(len(logits)):
         threshold -= probs[i]
-        if threshold < 0.0:
+        if threshold < ZERO:
             return i
     return len(logits) - 1  # rounding left u * total past the last partial sum
 
@@ -318,36 +319,76 @@ def _draw(net, params, temperature, seed, sample, probs, exponents):
     return np.float32(min(max(value, -1.0), 1.0))
 
 
+@numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
+def _condition_row(frames, phases, sample, row):
+    """row [L, G] = the conditioning of `sample` of a span: frames [F, L, G] (every layer's
+    conditioning at frame rate, from (window - 1) / 2 frames before the span's first) mixed by the
+    weights phases[sample % hop] [window] of frames sample // hop .. + window - 1, as the model's
+    upsampler computes it (Upsampler.phases). Flat views, so that each frame's mix is one
+    vectorized pass over L * G values."""
+    hop, window = phases.shape
+    first, phase = sample // hop, sample % hop
+    mixed, rows = row.reshape(-1), frames.reshape(-1)
+    width = np.uint64(len(mixed))
+    base = np.uint64(first) * width
+    weight = phases[phase, 0]
+    for c in range(width):
+        mixed[c] = weight * rows[base + c]
+    for w in range(1, window):
+        weight = phases[phase, w]
+        base += width
+        for c in range(width):
+            mixed[c] += weight * rows[base + c]
+
+
+@numba.njit(cache=True)
+def upsample(frames, phases):
+    """Every sample's conditioning [samples, L, G] of a span: what generation mixes one sample at a
+    time (_condition_row), all of it, for checks and the teacher-forced paths."""
+    hop, window = phases.shape
+    out = np.empty(((len(frames) - window + 1) * hop, *frames.shape[1:]), np.float32)
+    for sample in range(len(out)):
+        _condition_row(frames, phases, sample, out[sample])
+    return out
+
+
 @numba.njit(cache=True, nogil=True)
-def generate_chunk(net, ring, start, previous, seed, temperatures, hop, condition, out):
-    """Samples start .. start + len(out) of one utterance into `out`, from their conditioning
-    [len(out), L, G], the sampling temperature of each of the utterance's frames, its rings
-    [rows, R] (updated in place) and the sample before `start`; returns the last sample. It
-    releases the GIL, so threads run utterances in parallel (numba's own threads would spin
-    against torch's OpenMP pool between chunks)."""
+def generate_chunk(net, ring, start, previous, seed, temperatures, frames, phases, offset, out):
+    """Samples start .. start + len(out) of one utterance into `out`, the span's samples offset ..
+    offset + len(out) of the conditioning frames and phases (_condition_row; hop = len(phases)),
+    from the sampling temperature of each of the utterance's frames, its rings [rows, R]
+    (updated in place) and the sample before `start`; returns the last sample. It releases the
+    GIL, so threads run utterances in parallel (numba's own threads would spin against torch's
+    OpenMP pool between chunks)."""
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
     inputs = np.empty(1, np.float32)
+    row = np.empty(net.conv_bias.shape, np.float32)
+    hop = len(phases)
     for i in range(len(out)):
         inputs[0] = previous
-        _step(net, ring, start + i, inputs, condition[i], work, params)
+        _condition_row(frames, phases, offset + i, row)
+        _step(net, ring, start + i, inputs, row, work, params)
         previous = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
         out[i] = previous
     return previous
 
 
 @numba.njit(cache=True, nogil=True)
-def prime_chunk(net, ring, start, previous, samples, condition):
+def prime_chunk(net, ring, start, previous, samples, frames, phases):
     """Runs samples start .. start + len(samples) of one utterance, whose values are known (a prime),
-    through its rings [rows, R] (updated in place) from their conditioning [len(samples) or more, L,
-    G] and the sample before `start`: each step reads the one before it, as in generate_chunk, and
-    nothing is drawn. Returns the last sample, the input of the step after."""
+    through its rings [rows, R] (updated in place), the span's first len(samples) samples of the
+    conditioning frames and phases, from the sample before `start`: each step reads the one before
+    it, as in generate_chunk, and nothing is drawn. Returns the last sample, the input of the step
+    after."""
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
     inputs = np.empty(1, np.float32)
+    row = np.empty(net.conv_bias.shape, np.float32)
     for i in range(len(samples)):
         inputs[0] = previous
-        _step(net, ring, start + i, inputs, condition[i], work, params)
+        _condition_row(frames, phases, i, row)
+        _step(net, ring, start + i, inputs, row, work, params)
         previous = samples[i]
     return previous
 
@@ -440,11 +481,12 @@ def _mulaw_level(net, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condition, lags, coefficients, scales,
-                              source, hop, out):
-    """Samples start .. start + len(out) of one utterance of an excitation model into `out`, from
-    their conditioning [len(out), L, G], the predictor of their frames (sparse_predictor: its
-    lags and coefficients [frames, len(lags)]; the chunk starts on a frame), what each frame's
+def generate_excitation_chunk(net, ring, state, start, seed, temperatures, frames, phases, lags, coefficients,
+                              scales, source, out):
+    """Samples start .. start + len(out) of one utterance of an excitation model into `out`, the
+    first len(out) samples of the conditioning frames and phases (_condition_row; the chunk
+    starts on a frame, hop = len(phases)), from the predictor of their frames (sparse_predictor: its
+    lags and coefficients [frames, len(lags)]), what each frame's
     drawn excitation is multiplied by [frames] (1 unless the model draws it normalized), the
     sampling temperature of each of the utterance's frames and the sine at F0 [len(out)] (empty
     for a model without one), updating its rings and `state` in place. The output is not clipped
@@ -453,10 +495,13 @@ def generate_excitation_chunk(net, ring, state, start, seed, temperatures, condi
     work = _workspace(net)
     params = np.empty(len(net.head_bias2), np.float32)
     inputs = np.empty(len(net.input_weight) // len(net.input_bias), np.float32)
+    row = np.empty(net.conv_bias.shape, np.float32)
+    hop = len(phases)
     for i in range(len(out)):
         prediction = _excitation_inputs(net, state, lags, coefficients, i // hop, source[i] if len(source) else ZERO,
                                         inputs)
-        _step(net, ring, start + i, inputs, condition[i], work, params)
+        _condition_row(frames, phases, i, row)
+        _step(net, ring, start + i, inputs, row, work, params)
         excitation = _draw(net, params, temperatures[(start + i) // hop], seed, start + i, work[-2], work[-1])
         out[i] = _advance(net, state, prediction + _dc_blocked(net, state, scales[i // hop] * excitation), excitation)
 

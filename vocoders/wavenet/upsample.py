@@ -44,14 +44,19 @@ class Upsampler(nn.Module):
         applied to sliding windows of frames, forward and backward, instead of long convolutions
         over every channel at sample rate."""
         batch, frames, channels = x.shape
-        context, hop = self.context, self.factor
-        window = 2 * context + 1
-        phases = self.stretch(torch.eye(window, dtype=x.dtype, device=x.device))
-        phases = phases[:, context * hop : (context + 1) * hop].t()  # [hop, window]: the centre frame's samples
+        context, window = self.context, 2 * self.context + 1
+        phases = self.phases(dtype=x.dtype, device=x.device)
         padded = F.pad(x, (0, 0, context, context))
         windows = padded.unfold(1, window, 1)[:, trim : frames - trim]  # [batch, frames', channels, window]
         out = torch.matmul(phases, windows.transpose(-1, -2))  # [batch, frames', hop, channels]
         return out.flatten(1, 2)
+
+    def phases(self, *, dtype=torch.float32, device=None):
+        """[factor, 2 * context + 1]: row r holds the weights of frames f - context .. f + context
+        in sample r of frame f (the centre frame's samples of the stretched identity)."""
+        context, hop = self.context, self.factor
+        stretched = self.stretch(torch.eye(2 * context + 1, dtype=dtype, device=device))
+        return stretched[:, context * hop : (context + 1) * hop].t()
 
     def stretch(self, x):
         """The stages themselves on [rows, frames]: repeat, then the shared smoothing kernel
