@@ -130,7 +130,7 @@ def _kernel_size(net):
 @numba.njit(cache=True)
 def _workspace(net):
     residual = len(net.input_bias)
-    layers, gates = net.conv_bias.shape
+    gates = net.conv_bias.shape[1]
     skip = len(net.head_bias1)
     return (
         np.empty(residual + skip, np.float32),  # the current layer's input x | the running skip sum
@@ -213,9 +213,9 @@ def half_weights(matrix):
     """`matrix`'s float16 bits (uint16) where every value of it is a float16 and this CPU widens
     them in hardware, else None: a voice stored in float16 (tts build-voice --half) multiplies
     from half the bytes, the same products."""
-    matrix = np.ascontiguousarray(matrix, np.float32)
     if not HALF_IN_HARDWARE:
         return None
+    matrix = np.ascontiguousarray(matrix, np.float32)
     with np.errstate(over="ignore"):
         half = matrix.astype(np.float16)
     return half.view(np.uint16) if np.array_equal(half.astype(np.float32), matrix) else None
@@ -255,7 +255,7 @@ def _step(net, ring, sample, inputs, condition, work, params):
         for h in range(half):
             z[h] = _tanh(gate[h]) * (HALF * _tanh(HALF * gate[half + h]) + HALF)  # tanh · sigmoid
         # x <- (x + residual) / sqrt 2 and skips += skip, both 1x1s in one product; the scale comes
-        # after it, as the model's, so that the weights stay as trained (bfloat16 ones too)
+        # after it, as the model's, so that the weights stay as trained (float16 ones too)
         for r in range(residual):
             state[r] += net.residual_bias[layer, r]
         _accumulate(net.out_weight, layer, z, state)
