@@ -38,8 +38,10 @@ its weights rounded to float16, half the bytes.
 Width rows time the kernel alone on the plain default config at other widths (residual = skip = R,
 gate = 2R), the speed side of choosing the default's size. The post-filter line times the bundled
 voice's post-filters on their own (tts.pitch_comb as its voice.json sets it, then tts.mel_match), on --seconds of
-a voiced waveform at 22.05 kHz: what they add to (d)'s RTF. Ends with one JSON line.
-Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3]
+a voiced waveform at 22.05 kHz: what they add to (d)'s RTF. The last line times (d) and (f) in
+turn, --half-rounds times, and reports the ratio within each round (steadier than either best time
+on a shared machine whose speed drifts). Ends with one JSON line.
+Usage: python bench/wavenet_generation.py [--seconds 1] [--torch-seconds 0.1] [--repeats 3] [--half-rounds 15]
 """
 
 import argparse
@@ -198,11 +200,37 @@ def rounded_to_half(model):
     return model
 
 
+def time_half_against_float32(seconds, rounds, rng):
+    """Per-round RTF of the excitation default with float16 weights and of the same weights as
+    float32 matrices, timed in turn, `rounds` times: on a machine whose speed drifts (a shared VM),
+    the ratio within a round is steadier than either best time."""
+    torch.manual_seed(0)
+    model = rounded_to_half(WaveNet(excitation_config()).eval())
+    model.spec = FeatureSpec()
+    half = WaveNetGenerator(model)
+    with_float32 = kernel.HALF_IN_HARDWARE
+    kernel.HALF_IN_HARDWARE = False
+    try:
+        full = WaveNetGenerator(model)
+    finally:
+        kernel.HALF_IN_HARDWARE = with_float32
+    frames = max(1, round(seconds * SAMPLE_RATE / model.config.hop_length))
+    mel = rng.uniform(-8.0, 0.0, (frames, N_MELS)).astype(np.float32)
+    audio = frames * model.config.hop_length / SAMPLE_RATE
+    for generator in (half, full):
+        generator.generate([mel[:2]], [0])  # warm-up
+    times = [[best_time(lambda g=g: g.generate([mel], [0], seed=r), 1)[0] / audio for g in (half, full)]
+             for r in range(rounds)]
+    return np.array(times)  # [rounds, (float16, float32)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="audio per utterance for the numba kernel")
     parser.add_argument("--torch-seconds", type=float, default=0.1, help="audio per utterance for the torch reference")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each timing; the fastest is kept")
+    parser.add_argument("--half-rounds", type=int, default=15,
+                        help="rounds of (d) and (f) timed in turn, for their ratio")
     args = parser.parse_args()
     hop = default_config().hop_length
     rng = np.random.default_rng(0)
@@ -257,6 +285,7 @@ def main():
         widths[width] = (wall / (frames * hop / SAMPLE_RATE), sum(p.numel() for p in model.parameters()))
 
     post_filters = time_post_filters(args.seconds, args.repeats, rng)
+    half_rounds = time_half_against_float32(args.seconds, args.half_rounds, rng)
 
     stack_a, stack_b = r9y9_config().stack, default_config().stack
     print(
@@ -335,6 +364,18 @@ def main():
           f"RTF {post_filters['comb_rtf']:.4f}, "
           f"mel match RTF {post_filters['mel_match_rtf']:.4f}")
     figures["post_filters"] = post_filters
+
+    ratios = half_rounds[:, 0] / half_rounds[:, 1]
+    print(f"(d) against (f), in turn {len(ratios)} times: float16 weights RTF median {np.median(half_rounds[:, 0]):.3f} "
+          f"(best {half_rounds[:, 0].min():.3f}), float32 {np.median(half_rounds[:, 1]):.3f} (best "
+          f"{half_rounds[:, 1].min():.3f}); their ratio per round median {np.median(ratios):.3f} "
+          f"(from {ratios.min():.3f} to {ratios.max():.3f})")
+    figures["half_against_float32"] = {
+        "rounds": len(ratios), "half_rtf_median": round(float(np.median(half_rounds[:, 0])), 4),
+        "float32_rtf_median": round(float(np.median(half_rounds[:, 1])), 4),
+        "ratio_median": round(float(np.median(ratios)), 3),
+        "ratio_range": [round(float(ratios.min()), 3), round(float(ratios.max()), 3)],
+    }
 
     met = {
         "a_speedup_30x": figures["a_kernel"]["speedup"] >= TARGETS["a_speedup"],
