@@ -62,6 +62,7 @@ from tts.features import FeatureSpec  # noqa: E402
 from tts.mel import mel_numpy  # noqa: E402
 from tts.mel_match import MelMatch  # noqa: E402
 from tts.pitch_comb import PitchComb  # noqa: E402
+from tts.training.checkpoints import halved  # noqa: E402
 from tts.voice_files import VoiceFiles  # noqa: E402
 from vocoders.wavenet import kernel  # noqa: E402
 from vocoders.wavenet.config import ConditioningConfig, ExcitationConfig, OutputConfig, StackConfig, WaveNetConfig  # noqa: E402
@@ -153,8 +154,8 @@ def time_torch(model, mels, speakers, repeats):
     return min(results)
 
 
-def time_kernel(model, mels, speakers, repeats):
-    generator = WaveNetGenerator(model)
+def time_kernel(model, mels, speakers, repeats, half_weights=True):
+    generator = WaveNetGenerator(model, half_weights=half_weights)
     generator.generate([mels[0][:2]], None if speakers is None else speakers[:1])  # warm-up: numba cache, thread pool
     return best_time(lambda: generator.generate(mels, speakers, temperature=TEMPERATURE, seed=0), repeats)
 
@@ -194,9 +195,7 @@ def time_matrix_floor(model, repeats, seconds=0.5):
 def rounded_to_half(model):
     """`model` with its weights rounded to float16, as the bundled voice stores them (tts
     build-voice --half): the kernel then multiplies from float16 (kernel.half_weights)."""
-    with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.copy_(parameter.half())
+    model.load_state_dict(halved(model.state_dict()))
     return model
 
 
@@ -207,13 +206,7 @@ def time_half_against_float32(seconds, rounds, rng):
     torch.manual_seed(0)
     model = rounded_to_half(WaveNet(excitation_config()).eval())
     model.spec = FeatureSpec()
-    half = WaveNetGenerator(model)
-    with_float32 = kernel.HALF_IN_HARDWARE
-    kernel.HALF_IN_HARDWARE = False
-    try:
-        full = WaveNetGenerator(model)
-    finally:
-        kernel.HALF_IN_HARDWARE = with_float32
+    half, full = WaveNetGenerator(model), WaveNetGenerator(model, half_weights=False)
     frames = max(1, round(seconds * SAMPLE_RATE / model.config.hop_length))
     mel = rng.uniform(-8.0, 0.0, (frames, N_MELS)).astype(np.float32)
     audio = frames * model.config.hop_length / SAMPLE_RATE
@@ -239,20 +232,22 @@ def main():
     rows = []  # (label, config name, path, batch, samples per utterance, wall s, CPU s, torch threads)
     floors = {}  # label: [(seconds per sample of the matrix products alone, weight bytes per sample, dtype)]
     both, kernel_only = ("torch incremental", "numba kernel"), ("numba kernel",)
-    for label, name, make_config, batch, paths, half in (
-        ("(a) r9y9", "r9y9", r9y9_config, 1, both, False),
-        ("(b) default", "default", default_config, 1, both, False),
-        ("(c) default x4", "default", default_config, 4, both, False),
-        # the reference has no excitation path; the bundled voice stores its weights as float16
-        ("(d) excitation", "excitation", excitation_config, 1, kernel_only, True),
-        ("(e) excitation x4", "excitation", excitation_config, 4, kernel_only, True),
-        ("(f) excitation f32", "excitation", excitation_config, 1, kernel_only, False),
+    # weights: "float32", "float16" (rounded to float16, as the bundled voice stores them, and
+    # multiplied from float16) or "float16 as float32" (the same weights as float32 matrices)
+    for label, name, make_config, batch, paths, weights in (
+        ("(a) r9y9", "r9y9", r9y9_config, 1, both, "float32"),
+        ("(b) default", "default", default_config, 1, both, "float32"),
+        ("(c) default x4", "default", default_config, 4, both, "float32"),
+        # the reference has no excitation path
+        ("(d) excitation", "excitation", excitation_config, 1, kernel_only, "float16"),
+        ("(e) excitation x4", "excitation", excitation_config, 4, kernel_only, "float16"),
+        ("(f) excitation f32", "excitation", excitation_config, 1, kernel_only, "float16 as float32"),
     ):
         config = make_config()
         assert config.hop_length == hop
         torch.manual_seed(0)
         model = WaveNet(config).eval()
-        if half:
+        if weights != "float32":
             rounded_to_half(model)
         if config.excitation.lpc_order:
             model.spec = FeatureSpec()  # the mels' features, which linear prediction needs
@@ -268,7 +263,8 @@ def main():
             if path == "torch incremental":
                 wall, cpu, threads = time_torch(model, mels, speakers, args.repeats)
             else:
-                (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats), None
+                half_weights = weights == "float16"
+                (wall, cpu), threads = time_kernel(model, mels, speakers, args.repeats, half_weights), None
             rows.append((label, name, path, batch, frames * hop, wall, cpu, threads))
         if batch == 1 and "torch incremental" in paths:
             floors[label] = [time_matrix_floor(model, args.repeats)]

@@ -207,7 +207,7 @@ def test_voice_files_refuse_paths_outside_and_missing_files(tmp_path, voice_dir)
         Voice.load(tmp_path / "nowhere")
 
 
-def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voice_dir, voice, monkeypatch):
+def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voice_dir, voice):
     from tts.voice_builder import build_voice
     from vocoders.wavenet import kernel
     from vocoders.wavenet.generate import WaveNetGenerator
@@ -228,8 +228,7 @@ def test_half_precision_voice_is_half_the_size_and_sounds_the_same(tmp_path, voi
     # its WaveNet multiplies from the float16 it is stored in, and speaks as the same weights in float32
     wavenet = half_voice.vocoder("wavenet")
     assert wavenet.generator.net.out_weight.dtype == (np.uint16 if kernel.HALF_IN_HARDWARE else np.float32)
-    monkeypatch.setattr(kernel, "HALF_IN_HARDWARE", False)
-    full = WaveNetGenerator(wavenet.model)
+    full = WaveNetGenerator(wavenet.model, half_weights=False)
     assert full.net.out_weight.dtype == np.float32
     np.testing.assert_array_equal(wavenet.generator.generate([mel], [0], seed=2)[0], full.generate([mel], [0], seed=2)[0])
 

@@ -17,6 +17,7 @@ from tts.lpc import preemphasize
 from tts.mel import mel_numpy
 from tts.source import sine_source
 from tts.training import TrainConfig
+from tts.training.checkpoints import halved
 from vocoders.wavenet import kernel
 from vocoders.wavenet.config import (
     ConditioningConfig,
@@ -162,17 +163,12 @@ def test_batches_and_streams_equal_each_utterance_alone(rng, f0_source, reads_si
     assert np.std(alone[0]) > 0
 
 
-def test_a_float16_excitation_model_generates_bitwise_as_in_float32(rng, monkeypatch):
+def test_a_float16_excitation_model_generates_bitwise_as_in_float32(rng):
     """The bundled voice's case (weights stored as float16): the kernel multiplies from float16
     where the CPU widens it, and the waveform is the float32 matrices' one, bit for bit."""
     model = tiny_model(scale=3.0)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.copy_(parameter.half())
-    half = WaveNetGenerator(model)
-    with monkeypatch.context() as patch:
-        patch.setattr(kernel, "HALF_IN_HARDWARE", False)
-        full = WaveNetGenerator(model)
+    model.load_state_dict(halved(model.state_dict()))
+    half, full = WaveNetGenerator(model), WaveNetGenerator(model, half_weights=False)
     assert half.net.conv_weight.dtype == (np.uint16 if kernel.HALF_IN_HARDWARE else np.float32)
     assert full.net.conv_weight.dtype == np.float32
     _, mel = speech_like(rng, 17)

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from tts.errors import TTSError
+from tts.training.checkpoints import halved
 from vocoders.wavenet import kernel
 from vocoders.wavenet.config import ConditioningConfig, OutputConfig, StackConfig, WaveNetConfig
 from vocoders.wavenet.generate import WaveNetGenerator
@@ -135,17 +136,8 @@ def test_greedy_generation_matches_the_torch_reference(kind, kernel_size, speake
 
 def half_rounded(model):
     """`model` with every weight rounded to float16, as a voice built with --half stores it."""
-    with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.copy_(parameter.half())
+    model.load_state_dict(halved(model.state_dict()))
     return model
-
-
-def float32_generator(model, monkeypatch):
-    """A generator of `model` that keeps its matrices in float32, as on a CPU without F16C."""
-    with monkeypatch.context() as patch:
-        patch.setattr(kernel, "HALF_IN_HARDWARE", False)
-        return WaveNetGenerator(model)
 
 
 def test_half_weights_are_float16_bits_only_where_they_hold_exactly(monkeypatch):
@@ -162,11 +154,11 @@ def test_half_weights_are_float16_bits_only_where_they_hold_exactly(monkeypatch)
 
 @pytest.mark.parametrize("kind, kernel_size, speakers", VARIANTS, ids=lambda v: str(v))
 def test_a_float16_model_multiplies_from_float16_and_generates_bitwise_as_in_float32(
-    kind, kernel_size, speakers, rng, monkeypatch
+    kind, kernel_size, speakers, rng
 ):
     """The widening is exact and the products keep their order, so the same draws come out."""
     model = half_rounded(tiny_model(kind, kernel_size, speakers))
-    half, full = WaveNetGenerator(model), float32_generator(model, monkeypatch)
+    half, full = WaveNetGenerator(model), WaveNetGenerator(model, half_weights=False)
     stored = np.uint16 if kernel.HALF_IN_HARDWARE else np.float32
     for name in ("conv_weight", "out_weight", "head_weight1", "head_weight2"):
         assert getattr(half.net, name).dtype == stored and getattr(full.net, name).dtype == np.float32

@@ -177,6 +177,11 @@ def _locate_step_dir(path):
     )
 
 
+def halved(state):
+    """`state` with its floating tensors as float16, as export_weights(half=True) stores them."""
+    return {key: value.half() if value.is_floating_point() else value for key, value in state.items()}
+
+
 def export_weights(source, dest, *, half=False):
     """Write the inference weights of a checkpoint (EMA when the run had it) as one standalone
     safetensors file with its kind, config and FeatureSpec. Returns `dest`.
@@ -193,5 +198,5 @@ def export_weights(source, dest, *, half=False):
     checkpoint = load_weights(chosen)
     state = checkpoint.state_dict
     if half:
-        state = {key: value.half() if value.is_floating_point() else value for key, value in state.items()}
+        state = halved(state)
     return save_weights(dest, state, kind=checkpoint.kind, config=checkpoint.config, spec=checkpoint.spec)

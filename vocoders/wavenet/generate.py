@@ -45,11 +45,11 @@ def _array(tensor):
     return np.ascontiguousarray(tensor.detach().cpu().float().numpy())
 
 
-def extract_net(model):
+def extract_net(model, *, half_weights=True):
     """The model's weights, once, as the kernel's contiguous arrays (kernel.Net): float32, and the
     matrices it multiplies by as float16 bits where they all hold float16 values (a voice built
     with --half) and the CPU widens them in hardware (kernel.half_weights): the same products from
-    half the bytes."""
+    half the bytes. half_weights=False keeps them float32 regardless (to compare the two)."""
     config = model.config
     layers = model.layers
     residual = config.stack.residual_channels
@@ -62,7 +62,7 @@ def extract_net(model):
             head_weight1=_array(model.head[1].weight.t())[None],
             head_weight2=_array(model.head[3].weight.t())[None],
         )
-        halves = {name: kernel.half_weights(m) for name, m in matrices.items()}
+        halves = {name: kernel.half_weights(m) if half_weights else None for name, m in matrices.items()}
         if all(half is not None for half in halves.values()):
             matrices = halves
         return kernel.Net(
@@ -87,12 +87,13 @@ def extract_net(model):
 
 
 class WaveNetGenerator:
-    """Generates with a snapshot of `model`'s weights: build a new one after training it further."""
+    """Generates with a snapshot of `model`'s weights: build a new one after training it further.
+    half_weights: as extract_net's."""
 
-    def __init__(self, model):
+    def __init__(self, model, *, half_weights=True):
         self.model = model
         self.config = model.config
-        self.net = extract_net(model)
+        self.net = extract_net(model, half_weights=half_weights)
         self.hop = model.upsampler.factor
         self.context = model.upsampler.context
         self.device = model.input.weight.device
