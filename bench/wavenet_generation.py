@@ -162,7 +162,7 @@ def time_kernel(model, mels, speakers, repeats, half_weights=True):
 
 @numba.njit(cache=True, error_model="numpy")
 def _matrix_passes(net, passes, taps, gate, z, state, head, hidden, params):
-    """`passes` times, the matrix products of one sample's step (kernel._step) and nothing else."""
+    """`passes` times, the matrix products of one sample's step (kernel.network_step) and nothing else."""
     layers = len(net.conv_bias)
     for _ in range(passes):
         for layer in range(layers):

@@ -13,7 +13,7 @@ from music.nsynth.task import LoadedNote, NoteCrops
 from nsynth_model_fixtures import tiny_autoencoder_config
 from tts.errors import TTSError
 from tts.lpc import deemphasize, lpc_predict, lpc_synthesize
-from vocoders.wavenet import kernel
+from vocoders.wavenet import excitation_kernel
 from vocoders.wavenet.mulaw import mulaw_encode
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -96,7 +96,7 @@ def test_the_kernel_decodes_as_the_decoder_trains(preemphasis, rng):
     condition = decoder.conditioning(codes, 62)
     coefficients, scales = decoder.predictor(codes, 62)
     assert np.all(np.abs(scales - 1) > 0.1) and np.ptp(scales) > 0  # scales that matter, frame by frame
-    fast = kernel.teacher_forced_excitation(
+    fast = excitation_kernel.teacher_forced_excitation(
         decoder.generator.net, audio, decoder.generator.conditioning(condition), coefficients,
         np.zeros(0, np.float32), 64, scales,
     )

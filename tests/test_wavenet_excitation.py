@@ -18,7 +18,7 @@ from tts.mel import mel_numpy
 from tts.source import sine_source
 from tts.training import TrainConfig
 from tts.training.checkpoints import halved
-from vocoders.wavenet import kernel
+from vocoders.wavenet import excitation_kernel, kernel
 from vocoders.wavenet.config import (
     ConditioningConfig,
     ExcitationConfig,
@@ -107,7 +107,7 @@ def test_teacher_forced_kernel_matches_the_training_path(rng, f0_source, reads_s
     wav, mel = speech_like(rng, 30)
     f0 = f0_contour(rng, 30) if f0_source else None
     expected, _ = torch_params(model, wav, mel, 1, f0)
-    fast = kernel.teacher_forced_excitation(
+    fast = excitation_kernel.teacher_forced_excitation(
         generator.net, wav, generator.conditioning(mel, 1), generator.coefficients(torch.from_numpy(mel)),
         sine(f0) if f0_source else np.zeros(0, np.float32), SPEC.hop_length,
     )
@@ -128,10 +128,10 @@ def test_greedy_generation_is_what_the_model_predicts_of_its_own_output(rng, rea
     _, mel = speech_like(rng, 24)
     mel += mel_noise * rng.standard_normal(mel.shape).astype(np.float32)
     wav = np.empty(24 * SPEC.hop_length, np.float32)
-    kernel.generate_excitation_chunk(
-        generator.net, kernel.new_rings(generator.net, 1)[0], kernel.new_excitation_states(generator.net, 1, ORDER)[0],
+    excitation_kernel.generate_excitation_chunk(
+        generator.net, kernel.new_rings(generator.net, 1)[0], excitation_kernel.new_excitation_states(generator.net, 1, ORDER)[0],
         0, np.uint64(0), np.zeros(24), generator.conditioning_frames(mel, 2), generator.phases,
-        *kernel.sparse_predictor(generator.coefficients(torch.from_numpy(mel))), np.ones(24, np.float32),
+        *excitation_kernel.sparse_predictor(generator.coefficients(torch.from_numpy(mel))), np.ones(24, np.float32),
         np.zeros(0, np.float32), wav,
     )
     params, excitation = torch_params(model, wav, mel, 2)

@@ -8,7 +8,7 @@ resolution (and, with `f0_source`, the sine at F0 at t), and predicts
 e[t] as one of `mulaw_channels` μ-law levels.
 The e[t - 1] it reads is quantized to those levels, as generation feeds back its own draws;
 x[t - 1] and p[t] are the true signal's (or, with noise injection, a past made as imperfect as its
-own draws would make it). Generation (kernel.py) runs the same arithmetic per
+own draws would make it). Generation (excitation_kernel.py) runs the same arithmetic per
 sample and de-emphasizes: s[t] = x[t] + α s[t - 1].
 
 The predictor need not be the mel's: `training_pairs` takes any frame coefficients, and the NSynth

@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from tts.errors import TTSError
 from tts.source import sine_source
 from tts.speaker_selection import speaker_index, speaker_weights
-from vocoders.wavenet import kernel
+from vocoders.wavenet import excitation_kernel, kernel
 from vocoders.wavenet.excitation import frame_coefficients
 from vocoders.wavenet.mulaw import mulaw_decode, mulaw_encode
 
@@ -269,8 +269,8 @@ class WaveNetGenerator:
         frames = [len(mel) for mel in mels]
         excitation = self.config.excitation
         if excitation.lpc_order:
-            states = kernel.new_excitation_states(self.net, len(mels), excitation.lpc_order)
-            sparse = [(*kernel.sparse_predictor(c), scales) for c, scales in predictors]
+            states = excitation_kernel.new_excitation_states(self.net, len(mels), excitation.lpc_order)
+            sparse = [(*excitation_kernel.sparse_predictor(c), scales) for c, scales in predictors]
 
         def conditions(first):
             """{utterance: its conditioning frames} for the chunk starting at frame `first`."""
@@ -287,7 +287,7 @@ class WaveNetGenerator:
                 first = start // self.hop
                 lags, weights, scales = sparse[item]
                 span = slice(first, first + chunk_frames)
-                kernel.generate_excitation_chunk(
+                excitation_kernel.generate_excitation_chunk(
                     self.net, rings[item], states[item], start, seeds[item], temperatures[item], condition,
                     self.phases, lags, weights[span], scales[span], sources[item][start : start + len(out)], out,
                 )
@@ -314,7 +314,7 @@ class WaveNetGenerator:
     def _frames(self, mel, speaker, start, stop):
         """Every layer's conditioning [frames, L, G] at frame rate for frames start .. stop with
         `context` frames of margin on each side, zeros beyond the utterance (as the upsampler takes
-        them): what self.phases mixes into each sample (kernel._condition_row), equal to the
+        them): what self.phases mixes into each sample (kernel.condition_row), equal to the
         whole mel's upsampled conditioning. Without local conditioning: the speaker's, the same
         for every frame, as the model's forward without a mel, and no margin (phases of one frame)."""
         if not self.config.conditioning.n_mels:
