@@ -210,10 +210,14 @@ def test_copy_synthesis_reports_wer_with_the_recordings_as_reference(fox, tmp_pa
     report = json.loads((tmp_path / "r.json").read_text())
     assert list(report) == ["original", "griffinlim"]
     assert report["original"]["wer"] < 0.5 and 0 <= report["griffinlim"]["wer"] and report["griffinlim"]["pesq"] >= 1
+    # DNSMOS needs no reference: the recording's own is the sound a vocoder that learns from it aims at
+    assert report["original"]["dnsmos_ovrl"] == round(dnsmos(wav, sample_rate).ovrl, 3)
+    assert all(1 <= report["griffinlim"][f"dnsmos_{part}"] <= 5 for part in ("sig", "bak", "ovrl"))
     write_manifest(tmp_path / "m.jsonl", [ManifestEntry("fox", "a", "?!", path, entry.duration, sample_rate)])
     assert main(arguments) == 0  # a text without words leaves nothing to score a transcript against
     report = json.loads((tmp_path / "r.json").read_text())
-    assert list(report) == ["griffinlim"] and "wer" not in report["griffinlim"]
+    assert list(report) == ["original", "griffinlim"] and "wer" not in report["griffinlim"]
+    assert "wer" not in report["original"] and report["original"]["dnsmos_ovrl"] == round(dnsmos(wav, sample_rate).ovrl, 3)
 
 
 def test_copy_synthesis_passes_vocoder_options_to_the_vocoders_load(fox, tmp_path, capsys):

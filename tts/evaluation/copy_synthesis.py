@@ -3,10 +3,12 @@ is scored against the recording.
 
 For every utterance: the reference audio at the vocoder's rate, its log-mel under the vocoder's
 FeatureSpec (and its analysed F0 for vocoders that need one), the vocoder's waveform from those (and
-the speaker), then real-time factor, PESQ, STOI and MCD (the mel of the output against the
-reference's, frame for frame). Given a recognizer, the output is also transcribed for a word error
-rate against the manifest's text; `score_recordings` gives the recordings' own WER, the floor the
-recognizer allows. `evaluate_copy_synthesis` runs it all over a manifest, as `tts eval copy` does.
+the speaker), then real-time factor, PESQ, STOI, MCD (the mel of the output against the
+reference's, frame for frame) and DNSMOS, which needs no reference, so the recordings get it too:
+their sound is what a vocoder that learns from them aims at. Given a recognizer, the output is
+also transcribed for a word error rate against the manifest's text; `score_recordings` gives the
+recordings' own WER, the floor the recognizer allows. `evaluate_copy_synthesis` runs it all over a
+manifest, as `tts eval copy` does.
 """
 
 import time
@@ -24,6 +26,7 @@ from tts.errors import TTSError, UsageError
 from tts.evaluation.mel_ceiling import mel_with_own_phase
 from tts.evaluation.spoken import spoken_text
 from tts.mel import mel
+from tts.metrics.dnsmos import Dnsmos, dnsmos, mean_dnsmos
 from tts.metrics.intelligibility import Recognizer, scoring_text, word_error_rate
 from tts.metrics.mcd import mel_cepstral_distortion
 from tts.metrics.quality import pesq_score, stoi_score
@@ -40,14 +43,15 @@ class UtteranceScores:
     pesq: float
     stoi: float
     mcd_db: float
+    dnsmos: Dnsmos
     text: str
     transcript: str | None = None  # what the recognizer heard, when one was given
 
 
 def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations_path=None, limit=None,
                             world_reference=False, mel_ceiling=False, vocoder_options=None):
-    """{row: summary} of the manifest's recordings: their own WER ("original", when every one has words to
-    score), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders` with
+    """{row: summary} of the manifest's recordings: their own DNSMOS and, when every one has words to score,
+    WER ("original"), each of `vocoders` ((name, path or None) pairs, at least one, loaded by `load_vocoders` with
     `vocoder_options`, which its row then records), then WORLD's analysis-synthesis ("world-analysis")
     when `world_reference`, and each recording rebuilt from its mel with its own phase ("mel-own-phase",
     tts.evaluation.mel_ceiling) when `mel_ceiling`. Only the ids listed in the JSON file `ids_path` are
@@ -68,7 +72,7 @@ def evaluate_copy_synthesis(manifest_path, vocoders, *, ids_path=None, durations
     loaded = load_vocoders(vocoders, vocoder_options)
     # WER needs every utterance's text; the recordings' own WER is the floor the recognizer allows.
     recognizer = Recognizer() if all(scoring_text(entry.text, normalize=spoken_text) for entry in entries) else None
-    report = {"original": score_recordings(entries, recognizer)} if recognizer else {}
+    report = {"original": score_recordings(entries, recognizer)}
     for name, vocoder in loaded:
         report[name] = summary(copy_synthesis(vocoder, entries, speaker_index, alignments, recognizer))
         if vocoder_options and name in vocoder_options:  # the row says how it rendered
@@ -156,6 +160,7 @@ def score_resynthesis(render, entries, spec, recognizer=None):
                 pesq=pesq_score(wav, reference, spec.sample_rate),
                 stoi=stoi_score(wav, reference, spec.sample_rate),
                 mcd_db=mel_cepstral_distortion(output_mel, features, align=False),
+                dnsmos=dnsmos(wav, spec.sample_rate),
                 text=entry.text,
                 transcript=recognizer.transcribe(wav, spec.sample_rate) if recognizer else None,
             )
@@ -163,18 +168,21 @@ def score_resynthesis(render, entries, spec, recognizer=None):
     return scores
 
 
-def score_recordings(entries, recognizer):
-    """The recordings' own WER: {utterances, audio_seconds, wer}."""
-    transcripts, seconds = [], 0.0
+def score_recordings(entries, recognizer=None):
+    """The recordings' own figures, at their own rate: {utterances, audio_seconds, dnsmos_sig, dnsmos_bak,
+    dnsmos_ovrl} and, given a recognizer, wer."""
+    transcripts, qualities, seconds = [], [], 0.0
     for entry in entries:
         wav, sample_rate = audio.load(entry.path)
-        transcripts.append(recognizer.transcribe(wav, sample_rate))
+        qualities.append(dnsmos(wav, sample_rate))
+        if recognizer:
+            transcripts.append(recognizer.transcribe(wav, sample_rate))
         seconds += len(wav) / sample_rate
-    return {
-        "utterances": len(entries),
-        "audio_seconds": round(seconds, 2),
-        "wer": round(word_error_rate([entry.text for entry in entries], transcripts, normalize=spoken_text), 4),
-    }
+    figures = {"utterances": len(entries), "audio_seconds": round(seconds, 2), **mean_dnsmos(qualities)}
+    if recognizer:
+        figures["wer"] = round(word_error_rate([entry.text for entry in entries], transcripts, normalize=spoken_text), 4)
+    return figures
+
 
 
 def summary(scores):
@@ -187,6 +195,7 @@ def summary(scores):
         "pesq": round(float(np.mean([s.pesq for s in scores])), 3),
         "stoi": round(float(np.mean([s.stoi for s in scores])), 3),
         "mcd_db": round(float(np.mean([s.mcd_db for s in scores])), 2),
+        **mean_dnsmos([s.dnsmos for s in scores]),
     }
     if scores[0].transcript is not None:
         texts, transcripts = [s.text for s in scores], [s.transcript for s in scores]

@@ -18,7 +18,7 @@ import numpy as np
 
 from tts.errors import UsageError, checked_count
 from tts.evaluation.spoken import spoken_text
-from tts.metrics.dnsmos import Dnsmos, dnsmos
+from tts.metrics.dnsmos import Dnsmos, dnsmos, mean_dnsmos
 from tts.metrics.intelligibility import Recognizer, word_error_rate
 from tts.texts import read_texts
 from tts.voice import Voice
@@ -120,9 +120,7 @@ def summary(draws):
         "audio_seconds": round(sum(s.seconds for s in scores), 2),
         "rtf": round(sum(s.synthesis_seconds for s in scores) / sum(s.seconds for s in scores), 4),
         "wer": _wer(scores),
-        "dnsmos_sig": round(float(np.mean([s.dnsmos.sig for s in scores])), 3),
-        "dnsmos_bak": round(float(np.mean([s.dnsmos.bak for s in scores])), 3),
-        "dnsmos_ovrl": round(float(np.mean([s.dnsmos.ovrl for s in scores])), 3),
+        **mean_dnsmos([s.dnsmos for s in scores]),
     }
     if None in draws:
         return {**figures, "transcripts": [s.transcript for s in draws[None]]}

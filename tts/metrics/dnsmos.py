@@ -31,3 +31,9 @@ def dnsmos(wav, sample_rate):
     wav = audio.resample(wav, orig_sr=sample_rate, target_sr=DNSMOS_RATE)
     scores = model.run(np.clip(wav, -1.0, 1.0), DNSMOS_RATE)  # it rejects samples outside [-1, 1]
     return Dnsmos(float(scores["sig_mos"]), float(scores["bak_mos"]), float(scores["ovrl_mos"]))
+
+
+def mean_dnsmos(scores):
+    """{dnsmos_sig, dnsmos_bak, dnsmos_ovrl}: the means of a list of Dnsmos, as reports give them."""
+    return {f"dnsmos_{part}": round(float(np.mean([getattr(score, part) for score in scores])), 3)
+            for part in ("sig", "bak", "ovrl")}

@@ -1,6 +1,6 @@
 """`tts eval copy --manifest M.jsonl --vocoder NAME[=PATH] ...`: each vocoder re-renders recordings from
-their own mels; a table and a JSON report of RTF, PESQ, STOI, MCD and WER per vocoder
-(tts.evaluation.copy_synthesis)."""
+their own mels; a table and a JSON report of RTF, PESQ, STOI, MCD, WER and DNSMOS per vocoder, and the
+recordings' own WER and DNSMOS (tts.evaluation.copy_synthesis)."""
 
 from pathlib import Path
 
@@ -10,10 +10,10 @@ from tts.cli.argtypes import positive_int
 def register(subparsers):
     parser = subparsers.add_parser(
         "copy",
-        help="copy-synthesis of recordings per vocoder: RTF, PESQ, STOI, MCD, WER",
+        help="copy-synthesis of recordings per vocoder: RTF, PESQ, STOI, MCD, WER, DNSMOS",
         description="Re-render recordings from their own mels with each vocoder and score the output against "
-        "the recording: RTF, PESQ, STOI, MCD, and WER by ASR against the transcripts, with the recordings' own "
-        "WER as the `original` row.",
+        "the recording: RTF, PESQ, STOI, MCD, WER by ASR against the transcripts, and DNSMOS OVRL, with the "
+        "recordings' own WER and DNSMOS as the `original` row.",
     )
     parser.add_argument("--manifest", type=Path, required=True, metavar="M.jsonl",
                         help="corpus manifest: the recordings to copy-synthesize")
@@ -61,10 +61,10 @@ def run(args):
                                      vocoder_options=options)
     utterances = next(iter(report.values()))["utterances"]  # every row scores the same ones
     print(f"copy-synthesis of {utterances} utterances from {args.manifest}")
-    print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7} {'WER':>6}")
+    print(f"{'vocoder':<16} {'RTF':>8} {'PESQ':>6} {'STOI':>6} {'MCD dB':>7} {'WER':>6} {'OVRL':>5}")
     for name, figures in report.items():
         print(f"{name:<16} {_cell(figures, 'rtf', 8, 3)} {_cell(figures, 'pesq', 6, 2)} {_cell(figures, 'stoi', 6, 3)} "
-              f"{_cell(figures, 'mcd_db', 7, 2)} {_cell(figures, 'wer', 6, 3)}")
+              f"{_cell(figures, 'mcd_db', 7, 2)} {_cell(figures, 'wer', 6, 3)} {_cell(figures, 'dnsmos_ovrl', 5, 2)}")
     if args.out is not None:
         write_report(args.out, report)
     return 0
