@@ -62,9 +62,8 @@ def extract_net(model, *, half_weights=True):
             head_weight1=_array(model.head[1].weight.t())[None],
             head_weight2=_array(model.head[3].weight.t())[None],
         )
-        halves = {name: kernel.half_weights(m) if half_weights else None for name, m in matrices.items()}
-        if all(half is not None for half in halves.values()):
-            matrices = halves
+        if half_weights:
+            matrices = _half_where_all_hold(matrices)
         return kernel.Net(
             input_weight=_array(model.input.weight.t()).ravel(),
             input_bias=_array(model.input.bias),
@@ -84,6 +83,13 @@ def extract_net(model, *, half_weights=True):
             reads_signal=bool(config.excitation.lpc_order and config.excitation.reads_signal),
             **{name: m.ravel() for name, m in matrices.items()},
         )
+
+
+def _half_where_all_hold(matrices):
+    """The matrices as float16 bits (kernel.half_weights) when every one of them holds float16
+    values and the CPU widens them, else as they are: the kernel compiles one type for all four."""
+    halves = {name: kernel.half_weights(matrix) for name, matrix in matrices.items()}
+    return halves if all(half is not None for half in halves.values()) else matrices
 
 
 class WaveNetGenerator:
